@@ -1,0 +1,129 @@
+"""The one door: what a user may see and change, and the access record of every use.
+
+Every scoped model's QuerySet derives from ``ScopedQuerySet`` and names the path to its dong.
+``for_user`` decides visibility (lists, choice lists, exports, PDFs); ``editable_by`` decides
+writes. Detail and edit views load through ``get_for_user`` / ``get_rw_for_user``, which answer
+404 for anything missing *or* out of scope and write the access record, so no view can forget.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+
+from .models import AccessAction, AccessRecord
+
+SCOPE_OWN_DONG = "core.scope_own_dong"
+SCOPE_WHOLE_GU = "core.scope_whole_gu"
+
+
+class ScopedQuerySet(models.QuerySet):
+    #: lookup from this model to its Dong, e.g. "dong" or "client__dong"
+    dong_lookup = "dong"
+    #: Django permission suffix for this model's change right, e.g. "cases.change_client"
+    change_permission = None
+
+    def for_user(self, user):
+        """Rows the user may read: their dong, or their whole gu for gu-level staff."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.has_perm(SCOPE_WHOLE_GU) and user.gu_id:
+            return self.filter(**{f"{self.dong_lookup}__gu_id": user.gu_id})
+        if user.has_perm(SCOPE_OWN_DONG) and user.dong_id:
+            return self.filter(**{self.dong_lookup: user.dong_id})
+        return self.none()
+
+    def editable_by(self, user):
+        """Rows the user may change: only their own dong's, and only with the change right."""
+        if not (user.is_authenticated and user.is_active and user.dong_id):
+            return self.none()
+        if not (user.has_perm(SCOPE_OWN_DONG) and user.has_perm(self._change_permission())):
+            return self.none()
+        return self.filter(**{self.dong_lookup: user.dong_id})
+
+    def _change_permission(self):
+        if self.change_permission:
+            return self.change_permission
+        meta = self.model._meta
+        return f"{meta.app_label}.change_{meta.model_name}"
+
+
+def can_edit(user, obj):
+    return type(obj)._default_manager.editable_by(user).filter(pk=obj.pk).exists()
+
+
+def ensure_can_edit(user, obj):
+    """Object-level write check for services: PermissionDenied if the user may not change it."""
+    if not can_edit(user, obj):
+        raise PermissionDenied
+
+
+def can_create_in_dong(user, model):
+    """May the user add a row of ``model`` to their own dong?"""
+    meta = model._meta
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.dong_id
+        and user.has_perm(SCOPE_OWN_DONG)
+        and user.has_perm(f"{meta.app_label}.add_{meta.model_name}")
+    )
+
+
+def get_for_user(request, queryset, *, action=AccessAction.VIEW, **lookup):
+    """Load one object the user may read, recording the access; 404 otherwise."""
+    try:
+        obj = queryset.for_user(request.user).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    record_access(request, action=action, obj=obj)
+    return obj
+
+
+def get_rw_for_user(request, queryset, *, action=AccessAction.UPDATE, **lookup):
+    """Load one object the user may change: 404 if out of scope, 403 if read-only for them."""
+    try:
+        obj = queryset.for_user(request.user).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if not can_edit(request.user, obj):
+        raise PermissionDenied
+    record_access(request, action=action, obj=obj)
+    return obj
+
+
+def client_ip(request):
+    from django.conf import settings
+
+    if settings.USE_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _subject_client_id(obj):
+    """The data subject of an object: a Client is its own; other records name theirs."""
+    if obj is None:
+        return None
+    return getattr(obj, "access_subject_id", None)
+
+
+def record_access(request, *, action, obj=None, clients=(), reason="", user=None, username=""):
+    """Write one access record for this request. ``clients``: ids shown by a list or export."""
+    user = user if user is not None else getattr(request, "user", None)
+    if user is not None and not user.is_authenticated:
+        user = None
+    target = ""
+    if obj is not None:
+        target = f"{obj._meta.label_lower}:{obj.pk}"
+    return AccessRecord.objects.create(
+        user=user,
+        username=username or (user.get_username() if user else ""),
+        ip_address=client_ip(request) if request is not None else None,
+        action=action,
+        client_id=_subject_client_id(obj),
+        client_ids=sorted({int(c) for c in clients}),
+        target=target,
+        path=(request.get_full_path()[:300] if request is not None else ""),
+        reason=reason[:300],
+    )

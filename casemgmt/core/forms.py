@@ -1,0 +1,38 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Account"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "The account or password is not correct. After 5 failed attempts in a row the "
+            "account is locked until an administrator unlocks it."
+        ),
+        "inactive": _("This account is disabled. Ask your system administrator."),
+    }
+
+
+class VersionedFormMixin(forms.Form):
+    """Carries the version the officer loaded, so a concurrent save is detected."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk and not self.is_bound:
+            self.initial["loaded_version"] = instance.version
+
+    def expected_version(self):
+        return self.cleaned_data.get("loaded_version") or 0

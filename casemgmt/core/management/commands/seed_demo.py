@@ -1,0 +1,90 @@
+"""Demo data for `make run`: users of every role in 능동, 구의제1동 and the gu, plus clients.
+
+Idempotent: running it again changes nothing and prints the same logins.
+"""
+
+import datetime
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from casemgmt.core.models import Dong, Gu, User
+from casemgmt.core.roles import Role
+from casemgmt.core.services import assign_role
+
+DEMO_PASSWORD = "welfare-demo-2026"
+
+# username, name, dong (None: the gu), role, is_staff
+DEMO_USERS = [
+    ("neung.cm", "김하늘", "능동", Role.CASE_MANAGER, False),
+    ("neung.cm2", "이도윤", "능동", Role.CASE_MANAGER, False),
+    ("neung.sv", "박서연", "능동", Role.SUPERVISOR, False),
+    ("guui1.cm", "최민준", "구의제1동", Role.CASE_MANAGER, False),
+    ("guui1.sv", "정지우", "구의제1동", Role.SUPERVISOR, False),
+    ("gu.staff", "강예린", None, Role.GU_STAFF, False),
+    ("sysadmin", "윤시스템", None, Role.SYSADMIN, True),
+]
+
+# dong, name, birth date, sex, phone, address, livelihood status, health notes
+DEMO_CLIENTS = [
+    ("능동", "한순자", "1948-03-12", "F", "010-2345-6789", "서울 광진구 능동로 120, 2층", "basic",
+     "고혈압, 무릎 관절염으로 보행이 불편함"),
+    ("능동", "오정훈", "1971-11-02", "M", "010-8765-4321", "서울 광진구 능동로 87-3 반지하", "near_poverty",
+     "알코올 사용 문제 의심"),
+    ("능동", "서민지", "1989-06-30", "F", "", "서울 광진구 천호대로 551, 301호", "general", ""),
+    ("구의제1동", "장영길", "1955-01-20", "M", "010-1111-2222", "서울 광진구 구의로 45, 102호", "basic",
+     "지체장애 3급(구 기준), 당뇨"),
+    ("구의제1동", "문다은", "1994-09-14", "F", "010-3333-4444", "서울 광진구 자양로 210, 옥탑", "general", ""),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo users and clients (idempotent) and print the demo logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        gu = Gu.objects.get(name="광진구")
+        dongs = {d.name: d for d in Dong.objects.filter(gu=gu)}
+        users = {}
+        for username, name, dong_name, role, is_staff in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "name": name,
+                    "gu": gu,
+                    "dong": dongs[dong_name] if dong_name else None,
+                    "is_staff": is_staff,
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            assign_role(user=user, role=role)
+            users[username] = user
+        self._seed_clients(dongs, users)
+        self._print_logins()
+
+    def _seed_clients(self, dongs, users):
+        from cases.models import Client
+
+        creators = {"능동": users["neung.cm"], "구의제1동": users["guui1.cm"]}
+        for dong_name, name, birth, sex, phone, address, status, notes in DEMO_CLIENTS:
+            Client.objects.get_or_create(
+                dong=dongs[dong_name],
+                name=name,
+                birth_date=datetime.date.fromisoformat(birth),
+                defaults={
+                    "sex": sex,
+                    "phone": phone,
+                    "address": address,
+                    "livelihood_status": status,
+                    "health_notes": notes,
+                    "created_by": creators[dong_name],
+                    "updated_by": creators[dong_name],
+                },
+            )
+
+    def _print_logins(self):
+        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        for username, name, dong_name, role, _staff in DEMO_USERS:
+            self.stdout.write(f"  {username:<10} {name}  {dong_name or '광진구'}  {Role.LABELS[role]}")

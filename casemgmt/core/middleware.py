@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.utils import translation
+
+
+class KoreanFirstLocaleMiddleware:
+    """Korean unless the user chose another language (the set_language cookie).
+
+    Django's LocaleMiddleware follows the browser's Accept-Language; a borrowed tablet with an
+    English browser must still show the officers' Korean screens.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _ in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response

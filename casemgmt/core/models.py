@@ -1,0 +1,175 @@
+"""The organisation (gu → dong), the user, and the append-only access record (접속기록)."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Gu(models.Model):
+    """A self-governing district (자치구), e.g. 광진구."""
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+
+    class Meta:
+        verbose_name = _("gu")
+        verbose_name_plural = _("gus")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Dong(models.Model):
+    """An administrative dong (행정동) and its community service centre (주민센터)."""
+
+    gu = models.ForeignKey(Gu, on_delete=models.PROTECT, related_name="dongs", verbose_name=_("gu"))
+    name = models.CharField(_("name"), max_length=30)
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    class Meta:
+        verbose_name = _("dong")
+        verbose_name_plural = _("dongs")
+        ordering = ["gu", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["gu", "name"], name="dong_unique_name_in_gu"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """One account per person. Belongs to one dong, or to the gu for gu-level staff."""
+
+    first_name = None
+    last_name = None
+    name = models.CharField(_("name"), max_length=50)
+    gu = models.ForeignKey(
+        Gu, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("gu")
+    )
+    dong = models.ForeignKey(
+        Dong,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("dong"),
+        help_text=_("Leave empty for gu-level staff."),
+    )
+    phone = models.CharField(_("office phone"), max_length=20, blank=True)
+
+    objects = UserManager()
+
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["name", "username"]
+        permissions = [
+            ("scope_own_dong", _("Can work with the records of their own dong")),
+            ("scope_whole_gu", _("Can read the records of every dong of their gu")),
+            ("supervise_dong", _("Can supervise the cases of their dong")),
+        ]
+
+    def __str__(self):
+        return self.name or self.username
+
+    def clean(self):
+        super().clean()
+        if self.dong_id and self.gu_id and self.dong.gu_id != self.gu_id:
+            raise ValidationError({"dong": _("This dong does not belong to the selected gu.")})
+
+    def save(self, *args, **kwargs):
+        # A dong user's gu is always the dong's gu.
+        if self.dong_id:
+            self.gu_id = Dong.objects.values_list("gu_id", flat=True).get(pk=self.dong_id)
+        super().save(*args, **kwargs)
+
+    @property
+    def organisation(self):
+        return self.dong or self.gu
+
+    @property
+    def role(self):
+        from .roles import role_of
+
+        return role_of(self)
+
+    @property
+    def role_label(self):
+        from .roles import Role
+
+        return Role.LABELS.get(self.role, "")
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("View")
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    DELETE = "delete", _("Delete")
+    PRINT = "print", _("Print")
+    EXPORT = "export", _("Export")
+    LOGIN = "login", _("Login")
+    LOGOUT = "logout", _("Logout")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AccessRecordQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Access records cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Access records cannot be deleted.")
+
+
+class AccessRecord(models.Model):
+    """접속기록: who read or changed whose personal data, when, from where, and how.
+
+    Append-only: written by casemgmt.core.access, never edited or deleted by anyone.
+    """
+
+    occurred_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_records",
+        verbose_name=_("account"),
+    )
+    username = models.CharField(_("account name"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AccessAction.choices)
+    # The data subject (정보주체). A plain id, not a foreign key: the record must outlive any
+    # change to the client's own row and must not tie this table to the cases app.
+    client_id = models.BigIntegerField(_("client"), null=True, blank=True, db_index=True)
+    # For a list, an export or a meeting: every client whose data the page showed.
+    client_ids = models.JSONField(_("clients shown"), default=list, blank=True)
+    target = models.CharField(_("record"), max_length=100, blank=True)
+    path = models.CharField(_("address"), max_length=300, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    objects = AccessRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access record")
+        verbose_name_plural = _("access records")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["user", "occurred_at"], name="accessrecord_user_time")]
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Access records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Access records cannot be deleted.")

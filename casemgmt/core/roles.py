@@ -1,0 +1,78 @@
+"""The four roles, as Django groups with permissions, kept in sync after every migrate.
+
+What a role may *see* is decided in casemgmt.core.access from these permissions; this module
+only says which permissions each role carries.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+
+class Role:
+    CASE_MANAGER = "case_manager"
+    SUPERVISOR = "supervisor"
+    GU_STAFF = "gu_staff"
+    SYSADMIN = "sysadmin"
+
+    LABELS = {
+        CASE_MANAGER: _("Case manager"),
+        SUPERVISOR: _("Welfare team leader · supervisor"),
+        GU_STAFF: _("Gu integrated case-management staff"),
+        SYSADMIN: _("System administrator"),
+    }
+    ALL = list(LABELS)
+
+
+_CLIENT_WORK = [
+    "cases.view_client",
+    "cases.add_client",
+    "cases.change_client",
+]
+
+ROLE_PERMISSIONS = {
+    Role.CASE_MANAGER: ["core.scope_own_dong", *_CLIENT_WORK],
+    Role.SUPERVISOR: ["core.scope_own_dong", "core.supervise_dong", *_CLIENT_WORK],
+    Role.GU_STAFF: ["core.scope_whole_gu", "cases.view_client", "core.view_accessrecord"],
+    # Accounts, not clients: least privilege keeps personal data out of the administrator's view.
+    Role.SYSADMIN: [
+        "core.view_user",
+        "core.add_user",
+        "core.change_user",
+        "core.view_accessrecord",
+        "auth.view_group",
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+    ],
+}
+
+
+def role_of(user):
+    """The user's role name, or None. One role per account."""
+    if not user.is_authenticated:
+        return None
+    cached = user.__dict__.get("_role_cache", False)
+    if cached is False:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = next((r for r in Role.ALL if r in names), None)
+        user._role_cache = cached
+    return cached
+
+
+def _permissions(codes):
+    wanted = [code.split(".", 1) for code in codes]
+    perms = Permission.objects.select_related("content_type").filter(
+        codename__in=[c for _, c in wanted]
+    )
+    found = {f"{p.content_type.app_label}.{p.codename}": p for p in perms}
+    missing = [c for c in codes if c not in found]
+    return [found[c] for c in codes if c in found], missing
+
+
+def sync_role_groups(**kwargs):
+    """post_migrate: create each role's group and set exactly its permissions (idempotent)."""
+    with transaction.atomic():
+        for role, codes in ROLE_PERMISSIONS.items():
+            group, _created = Group.objects.get_or_create(name=role)
+            perms, _missing = _permissions(codes)
+            group.permissions.set(perms)

@@ -1,0 +1,62 @@
+"""SECURITY: walk every URL pattern that exists as a user of 능동 against objects of 구의제1동.
+
+A new URL with a new kind of argument fails this test until OBJECTS_OF_OTHER_DONG says which
+object of the other dong to try; a new URL without arguments is checked for leaked names.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+# Patterns open to everyone or to the admin site only (which needs is_staff and has no client data).
+EXEMPT_PREFIXES = ("admin/", "accounts/login/", "accounts/logout/", "i18n/", "static/", "media/")
+
+
+def walk(patterns, prefix=""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from walk(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield route, pattern
+
+
+def fill(route, objects):
+    """Turn 'clients/<int:pk>/edit/' into a concrete path with the other dong's object."""
+    import re
+
+    def replace(match):
+        converter_and_name = match.group(1)
+        name = converter_and_name.split(":")[-1]
+        key = (route, name) if (route, name) in objects else name
+        if key not in objects:
+            raise AssertionError(f"{route}: say which object of another dong fills <{name}>")
+        return str(objects[key])
+
+    return "/" + re.sub(r"<([^>]+)>", replace, route)
+
+
+@pytest.fixture
+def objects_of_other_dong(client_other_dong):
+    return {
+        "pk": client_other_dong.pk,
+    }
+
+
+def test_every_url_refuses_another_dongs_objects(client, user_in_dong, client_other_dong, objects_of_other_dong):
+    client.force_login(user_in_dong)
+    checked = 0
+    for route, _pattern in walk(get_resolver().url_patterns):
+        if route.startswith(EXEMPT_PREFIXES):
+            continue
+        path = fill(route, objects_of_other_dong)
+        for method in ("get", "post"):
+            response = getattr(client, method)(path)
+            if "<" in route:
+                assert response.status_code in (403, 404), (method, path, response.status_code)
+            else:
+                assert response.status_code in (200, 302, 403, 404, 405), (method, path)
+                assert client_other_dong.name not in response.content.decode(), (method, path)
+            checked += 1
+    assert checked >= 8
