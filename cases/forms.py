@@ -15,7 +15,15 @@ PHONE_INVALID = _("Enter a phone number like 010-1234-5678 or 02-123-4567.")
 class ClientForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Client
-        fields = ["name", "birth_date", "sex", "phone", "address", "livelihood_status", "health_notes"]
+        fields = [
+            "name",
+            "birth_date",
+            "sex",
+            "phone",
+            "address",
+            "livelihood_status",
+            "health_notes",
+        ]
         widgets = {
             "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "health_notes": forms.Textarea(attrs={"rows": 3}),
@@ -41,6 +49,7 @@ class ClientFilterForm(forms.Form):
         required=False,
         choices=[
             ("name", _("Name")),
+            ("-name", _("Name, reversed")),
             ("-created", _("Newest first")),
             ("created", _("Oldest first")),
             ("birth_date", _("Oldest client first")),

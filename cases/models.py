@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from casemgmt.core.access import ScopedQuerySet
 from casemgmt.core.versioning import VersionedModel
 
-
 BIRTH_DATE_IN_FUTURE = _("The date of birth cannot be in the future.")
 
 
@@ -67,7 +66,8 @@ class Client(VersionedModel):
             # "Not in the future" moves with the clock, which a CHECK cannot express portably;
             # the form and clean() refuse it. The database refuses impossible dates.
             models.CheckConstraint(
-                condition=Q(birth_date__gte=datetime.date(1900, 1, 1)), name="client_birth_date_plausible"
+                condition=Q(birth_date__gte=datetime.date(1900, 1, 1)),
+                name="client_birth_date_plausible",
             ),
         ]
 

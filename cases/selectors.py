@@ -22,7 +22,9 @@ def client_list(*, user, filters=None):
         qs = qs.active()
     q = (filters.get("q") or "").strip()
     if q:
-        qs = qs.filter(Q(name__icontains=q.replace(" ", "")) | Q(phone__contains=q) | Q(address__icontains=q))
+        qs = qs.filter(
+            Q(name__icontains=q.replace(" ", "")) | Q(phone__contains=q) | Q(address__icontains=q)
+        )
     if filters.get("livelihood_status"):
         qs = qs.filter(livelihood_status=filters["livelihood_status"])
     if filters.get("dong"):

@@ -9,7 +9,15 @@ from casemgmt.core.versioning import save_versioned
 
 from .models import Client
 
-CLIENT_FIELDS = ["name", "birth_date", "sex", "phone", "address", "livelihood_status", "health_notes"]
+CLIENT_FIELDS = [
+    "name",
+    "birth_date",
+    "sex",
+    "phone",
+    "address",
+    "livelihood_status",
+    "health_notes",
+]
 
 NO_DONG_TO_REGISTER = _("Only officers of a dong can register clients.")
 

@@ -4,12 +4,18 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from casemgmt.core.access import can_create_in_dong, can_edit, get_for_user, get_rw_for_user, record_access
+from casemgmt.core.access import (
+    can_create_in_dong,
+    can_edit,
+    get_for_user,
+    get_rw_for_user,
+    record_access,
+)
 from casemgmt.core.exceptions import ApplicationError, ConcurrentEditError
 from casemgmt.core.models import AccessAction, Dong
 
 from . import services
-from .forms import ClientForm, ClientFilterForm
+from .forms import ClientFilterForm, ClientForm
 from .models import Client
 from .selectors import client_list
 
@@ -22,7 +28,8 @@ def _visible_dongs(user):
 
 def client_list_view(request):
     form = ClientFilterForm(request.GET or None, dongs=_visible_dongs(request.user))
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # a bad value in one filter drops that filter only
+    filters = dict(getattr(form, "cleaned_data", {}))
     if filters.get("archived"):
         filters = {**filters, "archived": "1"}
     page = Paginator(client_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
@@ -45,7 +52,9 @@ def client_list_view(request):
 
 
 def client_detail(request, pk):
-    client = get_for_user(request, Client.objects.select_related("dong", "created_by", "updated_by"), pk=pk)
+    client = get_for_user(
+        request, Client.objects.select_related("dong", "created_by", "updated_by"), pk=pk
+    )
     return render(
         request,
         "cases/client_detail.html",
@@ -72,7 +81,9 @@ def client_create(request):
 
 def client_update(request, pk):
     client = get_rw_for_user(
-        request, Client.objects.select_related("dong"), pk=pk,
+        request,
+        Client.objects.select_related("dong"),
+        pk=pk,
         action=AccessAction.UPDATE if request.method == "POST" else AccessAction.VIEW,
     )
     form = ClientForm(request.POST or None, instance=client)

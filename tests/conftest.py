@@ -39,18 +39,24 @@ def guui1dong():
 @pytest.fixture
 def user_in_dong(db):
     """A case manager of 능동."""
-    return UserFactory(username="neung.officer", name="김담당", dong=dong("능동"), role=Role.CASE_MANAGER)
+    return UserFactory(
+        username="neung.officer", name="김담당", dong=dong("능동"), role=Role.CASE_MANAGER
+    )
 
 
 @pytest.fixture
 def user_other_dong(db):
     """A case manager of 구의제1동."""
-    return UserFactory(username="guui.officer", name="이담당", dong=dong("구의제1동"), role=Role.CASE_MANAGER)
+    return UserFactory(
+        username="guui.officer", name="이담당", dong=dong("구의제1동"), role=Role.CASE_MANAGER
+    )
 
 
 @pytest.fixture
 def supervisor(db):
-    return UserFactory(username="neung.leader", name="박팀장", dong=dong("능동"), role=Role.SUPERVISOR)
+    return UserFactory(
+        username="neung.leader", name="박팀장", dong=dong("능동"), role=Role.SUPERVISOR
+    )
 
 
 @pytest.fixture
@@ -61,7 +67,12 @@ def gu_staff(db):
 @pytest.fixture
 def sysadmin(db):
     return UserFactory(
-        username="admin.officer", name="윤관리", dong=None, gu=gu(), is_staff=True, role=Role.SYSADMIN
+        username="admin.officer",
+        name="윤관리",
+        dong=None,
+        gu=gu(),
+        is_staff=True,
+        role=Role.SYSADMIN,
     )
 
 
@@ -73,3 +84,9 @@ def client_in_dong(db):
 @pytest.fixture
 def client_other_dong(db):
     return ClientFactory(dong=dong("구의제1동"), name="장영길")
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # The officers' tablets run in Korean: date pickers show 연. 월. 일.
+    return {**browser_context_args, "locale": "ko-KR", "timezone_id": "Asia/Seoul"}

@@ -34,7 +34,9 @@ class ClientFactory(DjangoModelFactory):
 
     dong = factory.LazyFunction(lambda: dong("능동"))
     name = factory.Iterator(["김영희", "이철수", "박순자", "최민호", "정다은"])
-    birth_date = factory.Sequence(lambda n: datetime.date(1950, 1, 1) + datetime.timedelta(days=97 * n))
+    birth_date = factory.Sequence(
+        lambda n: datetime.date(1950, 1, 1) + datetime.timedelta(days=97 * n)
+    )
     sex = "F"
     address = "서울 광진구 능동로 1"
     livelihood_status = "basic"

@@ -5,25 +5,31 @@ import re
 import pytest
 from django.urls import reverse
 
-from cases.models import Client
 from casemgmt.core.access import can_edit
+from cases.models import Client
 
 from .factories import ClientFactory, dong
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_case_manager_reads_only_their_own_dongs_clients(user_in_dong, client_in_dong, client_other_dong):
+def test_a_case_manager_reads_only_their_own_dongs_clients(
+    user_in_dong, client_in_dong, client_other_dong
+):
     assert list(Client.objects.for_user(user_in_dong)) == [client_in_dong]
 
 
-def test_a_supervisor_reads_and_changes_their_own_dong_only(supervisor, client_in_dong, client_other_dong):
+def test_a_supervisor_reads_and_changes_their_own_dong_only(
+    supervisor, client_in_dong, client_other_dong
+):
     assert list(Client.objects.for_user(supervisor)) == [client_in_dong]
     assert can_edit(supervisor, client_in_dong)
     assert not can_edit(supervisor, client_other_dong)
 
 
-def test_gu_staff_read_every_dong_of_their_gu_but_change_none(gu_staff, client_in_dong, client_other_dong):
+def test_gu_staff_read_every_dong_of_their_gu_but_change_none(
+    gu_staff, client_in_dong, client_other_dong
+):
     assert set(Client.objects.for_user(gu_staff)) == {client_in_dong, client_other_dong}
     assert not can_edit(gu_staff, client_in_dong)
 
@@ -52,7 +58,9 @@ def test_another_dongs_client_is_not_found(client, user_in_dong, client_other_do
     assert client.post(reverse(name, args=[client_other_dong.pk]), {"name": "x"}).status_code == 404
 
 
-def test_a_missing_client_and_another_dongs_client_look_the_same(client, user_in_dong, client_other_dong):
+def test_a_missing_client_and_another_dongs_client_look_the_same(
+    client, user_in_dong, client_other_dong
+):
     client.force_login(user_in_dong)
     missing = client.get(reverse("cases:client_detail", args=[999999]))
     foreign = client.get(reverse("cases:client_detail", args=[client_other_dong.pk]))
@@ -60,7 +68,11 @@ def test_a_missing_client_and_another_dongs_client_look_the_same(client, user_in
     # Identical but for the page's own address (the language switch returns to it).
 
     def page_without_own_address_and_csrf(response, path):
-        return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", response.content.decode().replace(path, ""))
+        return re.sub(
+            r'name="csrfmiddlewaretoken" value="\w+"',
+            "",
+            response.content.decode().replace(path, ""),
+        )
 
     assert page_without_own_address_and_csrf(
         missing, reverse("cases:client_detail", args=[999999])
@@ -75,7 +87,9 @@ def test_gu_staff_may_read_a_client_but_editing_is_forbidden(client, gu_staff, c
     assert client.get(reverse("cases:client_update", args=[client_in_dong.pk])).status_code == 403
 
 
-def test_lists_and_searches_never_show_another_dongs_client(client, user_in_dong, client_in_dong, client_other_dong):
+def test_lists_and_searches_never_show_another_dongs_client(
+    client, user_in_dong, client_in_dong, client_other_dong
+):
     client.force_login(user_in_dong)
     for url in [
         reverse("cases:client_list"),
@@ -85,7 +99,10 @@ def test_lists_and_searches_never_show_another_dongs_client(client, user_in_dong
     ]:
         response = client.get(url)
         assert client_other_dong not in list(response.context.get("page") or []), url
-        assert reverse("cases:client_detail", args=[client_other_dong.pk]) not in response.content.decode(), url
+        assert (
+            reverse("cases:client_detail", args=[client_other_dong.pk])
+            not in response.content.decode()
+        ), url
     assert client_in_dong.name in client.get(reverse("cases:client_list")).content.decode()
 
 
@@ -93,8 +110,14 @@ def test_a_case_manager_registers_clients_only_in_their_own_dong(client, user_in
     client.force_login(user_in_dong)
     response = client.post(
         reverse("cases:client_create"),
-        {"name": "신규자", "birth_date": "1960-05-05", "sex": "M", "address": "능동로 3",
-         "livelihood_status": "general", "dong": dong("구의제1동").pk},
+        {
+            "name": "신규자",
+            "birth_date": "1960-05-05",
+            "sex": "M",
+            "address": "능동로 3",
+            "livelihood_status": "general",
+            "dong": dong("구의제1동").pk,
+        },
     )
     assert response.status_code == 302
     assert Client.objects.get(name="신규자").dong.name == "능동"
@@ -106,7 +129,9 @@ def test_gu_staff_and_administrators_cannot_register_clients(client, gu_staff, s
         assert client.get(reverse("cases:client_create")).status_code == 403
 
 
-def test_the_client_list_costs_the_same_few_queries_for_many_rows(client, user_in_dong, django_assert_max_num_queries):
+def test_the_client_list_costs_the_same_few_queries_for_many_rows(
+    client, user_in_dong, django_assert_max_num_queries
+):
     ClientFactory.create_batch(30, dong=dong("능동"))
     client.force_login(user_in_dong)
     with django_assert_max_num_queries(14):

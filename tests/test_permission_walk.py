@@ -44,7 +44,9 @@ def objects_of_other_dong(client_other_dong):
     }
 
 
-def test_every_url_refuses_another_dongs_objects(client, user_in_dong, client_other_dong, objects_of_other_dong):
+def test_every_url_refuses_another_dongs_objects(
+    client, user_in_dong, client_other_dong, objects_of_other_dong
+):
     client.force_login(user_in_dong)
     checked = 0
     for route, _pattern in walk(get_resolver().url_patterns):

@@ -46,7 +46,12 @@ class User(AbstractUser):
     last_name = None
     name = models.CharField(_("name"), max_length=50)
     gu = models.ForeignKey(
-        Gu, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("gu")
+        Gu,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("gu"),
     )
     dong = models.ForeignKey(
         Dong,

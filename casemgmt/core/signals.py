@@ -23,4 +23,6 @@ def record_login_failure(sender, credentials, request=None, **kwargs):
     from django.contrib.auth.models import AnonymousUser
 
     username = (credentials or {}).get("username", "")[:150]
-    record_access(request, action=AccessAction.LOGIN_FAILED, user=AnonymousUser(), username=username)
+    record_access(
+        request, action=AccessAction.LOGIN_FAILED, user=AnonymousUser(), username=username
+    )

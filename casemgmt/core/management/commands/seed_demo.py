@@ -27,14 +27,47 @@ DEMO_USERS = [
 
 # dong, name, birth date, sex, phone, address, livelihood status, health notes
 DEMO_CLIENTS = [
-    ("능동", "한순자", "1948-03-12", "F", "010-2345-6789", "서울 광진구 능동로 120, 2층", "basic",
-     "고혈압, 무릎 관절염으로 보행이 불편함"),
-    ("능동", "오정훈", "1971-11-02", "M", "010-8765-4321", "서울 광진구 능동로 87-3 반지하", "near_poverty",
-     "알코올 사용 문제 의심"),
+    (
+        "능동",
+        "한순자",
+        "1948-03-12",
+        "F",
+        "010-2345-6789",
+        "서울 광진구 능동로 120, 2층",
+        "basic",
+        "고혈압, 무릎 관절염으로 보행이 불편함",
+    ),
+    (
+        "능동",
+        "오정훈",
+        "1971-11-02",
+        "M",
+        "010-8765-4321",
+        "서울 광진구 능동로 87-3 반지하",
+        "near_poverty",
+        "알코올 사용 문제 의심",
+    ),
     ("능동", "서민지", "1989-06-30", "F", "", "서울 광진구 천호대로 551, 301호", "general", ""),
-    ("구의제1동", "장영길", "1955-01-20", "M", "010-1111-2222", "서울 광진구 구의로 45, 102호", "basic",
-     "지체장애 3급(구 기준), 당뇨"),
-    ("구의제1동", "문다은", "1994-09-14", "F", "010-3333-4444", "서울 광진구 자양로 210, 옥탑", "general", ""),
+    (
+        "구의제1동",
+        "장영길",
+        "1955-01-20",
+        "M",
+        "010-1111-2222",
+        "서울 광진구 구의로 45, 102호",
+        "basic",
+        "지체장애 3급(구 기준), 당뇨",
+    ),
+    (
+        "구의제1동",
+        "문다은",
+        "1994-09-14",
+        "F",
+        "010-3333-4444",
+        "서울 광진구 자양로 210, 옥탑",
+        "general",
+        "",
+    ),
 ]
 
 
@@ -85,6 +118,8 @@ class Command(BaseCommand):
             )
 
     def _print_logins(self):
-        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for username, name, dong_name, role, _staff in DEMO_USERS:
-            self.stdout.write(f"  {username:<10} {name}  {dong_name or '광진구'}  {Role.LABELS[role]}")
+            self.stdout.write(
+                f"  {username:<10} {name}  {dong_name or '광진구'}  {Role.LABELS[role]}"
+            )
