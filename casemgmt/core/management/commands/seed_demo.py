@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from casemgmt.core.models import Dong, Gu, User
+from casemgmt.core.reference import ensure_gwangjin
 from casemgmt.core.roles import Role
 from casemgmt.core.services import assign_role
 
@@ -76,7 +77,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        gu = Gu.objects.get(name="광진구")
+        gu = ensure_gwangjin(Gu, Dong)
         dongs = {d.name: d for d in Dong.objects.filter(gu=gu)}
         users = {}
         for username, name, dong_name, role, is_staff in DEMO_USERS:
