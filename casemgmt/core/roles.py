@@ -28,12 +28,22 @@ _CLIENT_WORK = [
     "cases.view_client",
     "cases.add_client",
     "cases.change_client",
+    "cases.view_case",
+    "cases.add_case",
+    "cases.change_case",
+    "cases.view_intake",
+    "cases.add_intake",
+    "cases.change_intake",
+    "cases.view_discoveryentry",
+    "cases.add_discoveryentry",
+    "cases.change_discoveryentry",
 ]
+_GU_READ = ["cases.view_client", "cases.view_case", "cases.view_intake", "cases.view_discoveryentry"]
 
 ROLE_PERMISSIONS = {
     Role.CASE_MANAGER: ["core.scope_own_dong", *_CLIENT_WORK],
     Role.SUPERVISOR: ["core.scope_own_dong", "core.supervise_dong", *_CLIENT_WORK],
-    Role.GU_STAFF: ["core.scope_whole_gu", "cases.view_client", "core.view_accessrecord"],
+    Role.GU_STAFF: ["core.scope_whole_gu", *_GU_READ, "core.view_accessrecord"],
     # Accounts, not clients: least privilege keeps personal data out of the administrator's view.
     Role.SYSADMIN: [
         "core.view_user",

@@ -1,4 +1,4 @@
-"""Clients (당사자) and, as the lifecycle grows, their cases."""
+"""Clients (당사자) and their household members (세대원)."""
 
 import datetime
 
@@ -82,3 +82,51 @@ class Client(VersionedModel):
     @property
     def access_subject_id(self):
         return self.pk
+
+
+class Relation(models.TextChoices):
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
+    PARENT = "parent", _("Parent")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    SIBLING = "sibling", _("Sibling")
+    OTHER_RELATIVE = "relative", _("Other relative")
+    COHABITANT = "cohabitant", _("Cohabitant (not related)")
+
+
+class HouseholdMemberQuerySet(ScopedQuerySet):
+    dong_lookup = "client__dong"
+    change_permission = "cases.change_client"
+
+
+class HouseholdMember(VersionedModel):
+    """세대원: a member of the client's household."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="household", verbose_name=_("client")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    relation = models.CharField(
+        _("relation to the client"), max_length=20, choices=Relation.choices
+    )
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    lives_together = models.BooleanField(_("lives in the same household"), default=True)
+    health_notes = models.TextField(_("disability and health notes"), blank=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+
+    objects = HouseholdMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        ordering = ["client", "id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_relation_display()})"
+
+    @property
+    def access_subject_id(self):
+        return self.client_id

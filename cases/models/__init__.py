@@ -1,0 +1,50 @@
+"""The lifecycle's records. One module per part of the process:
+
+clients  — 당사자 and 세대원
+intake   — 발굴 queue and 접수 · 초기상담
+case     — 사례: the state machine, its guards and the stage history
+records  — what each stage produces: 욕구사정, 선정, 동의, 서비스제공 계획, 개입, 점검, 평가, 종결, 사후관리
+"""
+
+from .case import Case, CaseQuerySet, CaseStageChange, Stage  # noqa: F401
+from .clients import (  # noqa: F401
+    BIRTH_DATE_IN_FUTURE,
+    Client,
+    ClientQuerySet,
+    HouseholdMember,
+    LivelihoodStatus,
+    Sex,
+)
+from .intake import (  # noqa: F401
+    DiscoveryEntry,
+    DiscoveryResult,
+    DiscoverySource,
+    Disposition,
+    Intake,
+    IntakeRoute,
+    Urgency,
+)
+from .records import (  # noqa: F401
+    Assessment,
+    AssessmentNeed,
+    CaseType,
+    Closure,
+    ClosureReason,
+    Consent,
+    ConsentMethod,
+    Evaluation,
+    EvaluationGoal,
+    FollowUpCheck,
+    GoalResult,
+    Intervention,
+    InterventionKind,
+    ItemStatus,
+    Monitoring,
+    MonitoringMethod,
+    PlanGoal,
+    PlanItem,
+    RiskLevel,
+    SelectionDecision,
+    ServicePlan,
+    SharedItem,
+)
