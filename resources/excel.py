@@ -1,0 +1,523 @@
+"""Excel in and out: the template, the export of a resource list, and the import of providers and
+resources with a row-by-row report.
+
+The file format is fixed and Korean whatever the screen language: officers exchange these files,
+so header names and choice labels are the Korean ones (codes are accepted as well). An import is
+all or nothing: every row is checked by the same forms and services as the pages, and if any row
+is refused, nothing is saved and the report lists every refused row.
+"""
+
+import datetime
+import functools
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import QueryDict
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from casemgmt.core.exceptions import ApplicationError
+from cases.choices import NeedDomain
+
+from . import services
+from .forms import ProviderForm, ResourceForm
+from .models import (
+    SUBTYPES_OF_KIND,
+    CapacityUnit,
+    Provider,
+    ProviderKind,
+    Resource,
+    ResourceKind,
+    ResourceSubtype,
+    Sector,
+    can_register,
+)
+from .selectors import gu_dongs, provider_choices
+
+PROVIDER_SHEET = "제공기관"
+RESOURCE_SHEET = "자원"
+GUIDE_SHEET = "작성 안내"
+
+YES, NO = "예", "아니요"
+YES_WORDS = {"예", "네", "o", "y", "yes", "true", "1", "참", "공유", "참여"}
+NO_WORDS = {"아니요", "아니오", "x", "n", "no", "false", "0", "거짓", "미공유", "불참"}
+WHOLE_GU_WORDS = {"", "전체", "구 전체", "구전체"}
+
+# (header, form field, kind of cell): kinds are text, choice, bool, date, number, provider, dongs
+PROVIDER_COLUMNS = [
+    ("기관명", "name", "text"),
+    ("구분", "sector", "choice"),
+    ("기관 유형", "kind", "choice"),
+    ("담당자", "contact_person", "text"),
+    ("전화번호", "phone", "text"),
+    ("주소", "address", "text"),
+    ("서비스 지역", "service_dongs", "dongs"),
+    ("통합사례회의 참여", "joins_case_conferences", "bool"),
+]
+RESOURCE_COLUMNS = [
+    ("자원명", "name", "text"),
+    ("자원 종류", "kind", "choice"),
+    ("세부 유형", "subtype", "choice"),
+    ("욕구 영역", "need_domain", "choice"),
+    ("설명", "description", "text"),
+    ("이용 조건", "eligibility", "text"),
+    ("제공기관", "provider", "provider"),
+    ("정원", "capacity", "number"),
+    ("정원 단위", "capacity_unit", "choice"),
+    ("이용 시작일", "available_from", "date"),
+    ("이용 종료일", "available_until", "date"),
+    ("비용", "cost", "text"),
+    ("구 전체 공유", "shared_gu_wide", "bool"),
+]
+# Shown by the export, read by nobody: the import passes over them in silence.
+EXPORT_ONLY_COLUMNS = ["번호", "등록 동", "사용 중", "남은 정원", "최종 수정", "최종 수정자"]
+REQUIRED = {PROVIDER_SHEET: ["기관명"], RESOURCE_SHEET: ["자원명"]}
+
+CHOICES = {
+    PROVIDER_SHEET: {"sector": Sector, "kind": ProviderKind},
+    RESOURCE_SHEET: {
+        "kind": ResourceKind,
+        "subtype": ResourceSubtype,
+        "need_domain": NeedDomain,
+        "capacity_unit": CapacityUnit,
+    },
+}
+
+MAX_ROWS = 5000
+MAX_BYTES = 5 * 1024 * 1024
+
+NOT_A_SPREADSHEET = gettext_lazy(
+    "This file is not an Excel workbook (.xlsx). Open it in Excel, save it as "
+    "“Excel Workbook (*.xlsx)” and upload it again."
+)
+FILE_TOO_LARGE = gettext_lazy("The file is larger than 5 MB. Split it into smaller files.")
+NO_KNOWN_SHEET = gettext_lazy(
+    "No sheet named “제공기관” or “자원” was found. Start from the template."
+)
+TOO_MANY_ROWS = gettext_lazy("A sheet may hold at most %(max)s rows. Split the file.")
+MISSING_COLUMN = gettext_lazy("The column “%(column)s” is missing from the header row.")
+UNKNOWN_PROVIDER = gettext_lazy(
+    "“%(name)s” is not a registered provider. Register it first or add it to the providers sheet."
+)
+UNKNOWN_DONG = gettext_lazy("“%(name)s” is not a dong of this gu.")
+NOT_YES_OR_NO = gettext_lazy("Write 예 or 아니요.")
+NOT_A_NUMBER = gettext_lazy("Write a whole number.")
+NOT_ALLOWED_TO_REGISTER = gettext_lazy("Your role cannot add to the registry.")
+IGNORED_COLUMNS = gettext_lazy("These columns were not read: %(columns)s")
+
+
+class NotASpreadsheet(ApplicationError):
+    pass
+
+
+@dataclass
+class RowProblem:
+    sheet: str
+    row: int | None  # None: the sheet as a whole
+    column: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    problems: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    providers: int = 0
+    resources: int = 0
+    rows_checked: int = 0
+
+    @property
+    def saved(self):
+        return not self.problems and self.providers + self.resources > 0
+
+    def refuse(self, sheet, row, column, message):
+        self.problems.append(RowProblem(sheet, row, column, str(message)))
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_workbook(file):
+    """{sheet name: (headers, [(row number, {header: text})])} for the sheets we know.
+
+    NotASpreadsheet for anything openpyxl cannot open as a workbook.
+    """
+    if getattr(file, "size", 0) and file.size > MAX_BYTES:
+        raise NotASpreadsheet(FILE_TOO_LARGE)
+    try:
+        book = load_workbook(file, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a file that is not a workbook
+        raise NotASpreadsheet(NOT_A_SPREADSHEET) from exc
+    sheets = {}
+    try:
+        for sheet in book.worksheets:
+            name = _sheet_kind(sheet)
+            if name is None or name in sheets:
+                continue
+            rows = sheet.iter_rows(values_only=True)
+            headers = [_cell_text(v) for v in next(rows, ())]
+            body = []
+            for number, values in enumerate(rows, start=2):
+                cells = {h: _cell_text(v) for h, v in zip(headers, values, strict=False) if h}
+                if any(cells.values()):
+                    body.append((number, cells))
+                if len(body) > MAX_ROWS:
+                    break
+            sheets[name] = ([h for h in headers if h], body)
+    except Exception as exc:  # a damaged sheet inside a zip that opened
+        raise NotASpreadsheet(NOT_A_SPREADSHEET) from exc
+    finally:
+        book.close()
+    return sheets
+
+
+def _sheet_kind(sheet):
+    title = sheet.title.strip()
+    if title in (PROVIDER_SHEET, RESOURCE_SHEET):
+        return title
+    first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    headers = {_cell_text(v) for v in first}
+    if "자원명" in headers:
+        return RESOURCE_SHEET
+    if "기관명" in headers:
+        return PROVIDER_SHEET
+    return None
+
+
+# --- importing ----------------------------------------------------------------------------------
+
+
+class _RollBack(Exception):
+    pass
+
+
+def import_registry(*, by, file) -> ImportReport:
+    """Import the providers, then the resources of a workbook; all or nothing."""
+    sheets = read_workbook(file)
+    report = ImportReport()
+    if not sheets:
+        report.refuse("", None, "", NO_KNOWN_SHEET)
+        return report
+    for sheet, (headers, body) in sheets.items():
+        columns = PROVIDER_COLUMNS if sheet == PROVIDER_SHEET else RESOURCE_COLUMNS
+        known = {h for h, _f, _k in columns} | set(EXPORT_ONLY_COLUMNS)
+        for required in REQUIRED[sheet]:
+            if required not in headers:
+                report.refuse(sheet, 1, required, MISSING_COLUMN % {"column": required})
+        unknown = [h for h in headers if h not in known]
+        if unknown:
+            report.notes.append(f"{sheet}: " + IGNORED_COLUMNS % {"columns": ", ".join(unknown)})
+        if len(body) > MAX_ROWS:
+            report.refuse(sheet, None, "", TOO_MANY_ROWS % {"max": MAX_ROWS})
+        model = Provider if sheet == PROVIDER_SHEET else Resource
+        if body and not can_register(by, model):
+            report.refuse(sheet, None, "", NOT_ALLOWED_TO_REGISTER)
+    if report.problems:
+        return report
+    try:
+        with transaction.atomic():
+            for number, cells in sheets.get(PROVIDER_SHEET, ((), []))[1]:
+                _import_provider(by=by, number=number, cells=cells, report=report)
+            for number, cells in sheets.get(RESOURCE_SHEET, ((), []))[1]:
+                _import_resource(by=by, number=number, cells=cells, report=report)
+            if report.problems:
+                raise _RollBack
+    except _RollBack:
+        report.providers = report.resources = 0
+    return report
+
+
+MIDDLE_DOTS = str.maketrans({"ㆍ": "·", "・": "·", "∙": "·", "•": "·", "/": "·"})
+
+
+def _normal(text):
+    """Labels as people type them: case, spaces and the many middle dots do not matter."""
+    return "".join(str(text).lower().split()).translate(MIDDLE_DOTS)
+
+
+@functools.cache
+def _choice_lookup(choices_class):
+    """Korean label, English label or code → code."""
+    lookup = {}
+    for language in ("en", "ko"):
+        with translation.override(language):
+            for value, label in choices_class.choices:
+                lookup[_normal(label)] = value
+    for value in choices_class.values:
+        lookup[_normal(value)] = value
+    return lookup
+
+
+def _form_data(*, sheet, columns, cells, by, number, report):
+    """Cells → form data; what cannot be converted is refused here, the rest by the form."""
+    data, ok = {}, True
+    for header, name, kind in columns:
+        text = cells.get(header, "")
+        if kind == "choice":
+            data[name] = _choice_lookup(CHOICES[sheet][name]).get(_normal(text), text)
+        elif kind == "bool":
+            word = text.lower()
+            if word == "" and name == "shared_gu_wide":
+                data[name] = "true"
+            elif word in YES_WORDS:
+                data[name] = "true"
+            elif word in NO_WORDS or word == "":
+                data[name] = "false"
+            else:
+                report.refuse(sheet, number, header, NOT_YES_OR_NO)
+                ok = False
+        elif kind == "number":
+            if text and not text.lstrip("-").isdigit():
+                report.refuse(sheet, number, header, NOT_A_NUMBER)
+                ok = False
+            data[name] = text
+        elif kind == "provider":
+            if text:
+                provider = provider_choices(user=by).filter(name=text).first()
+                if provider is None:
+                    report.refuse(sheet, number, header, UNKNOWN_PROVIDER % {"name": text})
+                    ok = False
+                else:
+                    data[name] = str(provider.pk)
+        elif kind == "dongs":
+            names = [n.strip() for n in text.replace(";", ",").replace("\n", ",").split(",")]
+            names = [n for n in names if n not in WHOLE_GU_WORDS]
+            dongs = {d.name: d.pk for d in gu_dongs(user=by)}
+            pks = []
+            for dong_name in names:
+                if dong_name in dongs:
+                    pks.append(str(dongs[dong_name]))
+                else:
+                    report.refuse(sheet, number, header, UNKNOWN_DONG % {"name": dong_name})
+                    ok = False
+            data[name] = pks
+        else:
+            data[name] = text
+    return data, ok
+
+
+def _refuse_form(*, sheet, columns, form, number, report):
+    headers = {name: header for header, name, _kind in columns}
+    for name, errors in form.errors.items():
+        for message in errors:
+            report.refuse(sheet, number, headers.get(name, ""), message)
+
+
+def _refuse_error(*, sheet, columns, error, number, report):
+    headers = {name: header for header, name, _kind in columns}
+    if hasattr(error, "message_dict"):
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                report.refuse(sheet, number, headers.get(name, ""), message)
+    else:
+        for message in getattr(error, "messages", [getattr(error, "message", str(error))]):
+            report.refuse(sheet, number, "", message)
+
+
+def _import_row(*, sheet, columns, form_class, create, by, number, cells, report):
+    report.rows_checked += 1
+    data, ok = _form_data(
+        sheet=sheet, columns=columns, cells=cells, by=by, number=number, report=report
+    )
+    if not ok:
+        return False
+    query = QueryDict(mutable=True)
+    for key, value in data.items():
+        if isinstance(value, list):
+            query.setlist(key, value)
+        else:
+            query[key] = value
+    form = form_class(query, user=by)
+    if not form.is_valid():
+        _refuse_form(sheet=sheet, columns=columns, form=form, number=number, report=report)
+        return False
+    try:
+        create(by=by, **form.service_data())
+    except ValidationError as error:
+        _refuse_error(sheet=sheet, columns=columns, error=error, number=number, report=report)
+        return False
+    except (ApplicationError, PermissionDenied) as error:
+        report.refuse(sheet, number, "", getattr(error, "message", NOT_ALLOWED_TO_REGISTER))
+        return False
+    return True
+
+
+def _import_provider(*, by, number, cells, report):
+    if _import_row(
+        sheet=PROVIDER_SHEET,
+        columns=PROVIDER_COLUMNS,
+        form_class=ProviderForm,
+        create=services.create_provider,
+        by=by,
+        number=number,
+        cells=cells,
+        report=report,
+    ):
+        report.providers += 1
+
+
+def _import_resource(*, by, number, cells, report):
+    if _import_row(
+        sheet=RESOURCE_SHEET,
+        columns=RESOURCE_COLUMNS,
+        form_class=ResourceForm,
+        create=services.create_resource,
+        by=by,
+        number=number,
+        cells=cells,
+        report=report,
+    ):
+        report.resources += 1
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _label(choices_class, value):
+    if not value:
+        return ""
+    with translation.override("ko"):
+        return str(choices_class(value).label)
+
+
+def _yes_no(value):
+    return YES if value else NO
+
+
+def write_resources(resources):
+    """The resources as an .xlsx (bytes), in the import format plus read-only columns.
+    A write-only workbook: rows stream to the file, whatever the length of the list."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(RESOURCE_SHEET)
+    sheet.append([h for h, _f, _k in RESOURCE_COLUMNS] + EXPORT_ONLY_COLUMNS)
+    for r in resources.iterator(chunk_size=500):
+        left = r.capacity_left if r.capacity is not None else None
+        sheet.append(
+            [
+                r.name,
+                _label(ResourceKind, r.kind),
+                _label(ResourceSubtype, r.subtype),
+                _label(NeedDomain, r.need_domain),
+                r.description,
+                r.eligibility,
+                r.provider.name if r.provider_id else "",
+                r.capacity,
+                _label(CapacityUnit, r.capacity_unit),
+                r.available_from,
+                r.available_until,
+                r.cost,
+                _yes_no(r.shared_gu_wide),
+                r.pk,
+                r.registering_dong.name if r.registering_dong_id else "구청",
+                r.capacity_in_use,
+                max(left, 0) if left is not None else None,
+                timezone.localtime(r.updated_at).replace(tzinfo=None),
+                str(r.updated_by) if r.updated_by_id else "",
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def template_workbook(*, user):
+    """An empty workbook with both header rows, drop-down lists and a sheet of allowed values."""
+    book = Workbook()
+    bold = Font(bold=True)
+    providers = book.active
+    providers.title = PROVIDER_SHEET
+    resources = book.create_sheet(RESOURCE_SHEET)
+    guide = book.create_sheet(GUIDE_SHEET)
+    for sheet, columns in ((providers, PROVIDER_COLUMNS), (resources, RESOURCE_COLUMNS)):
+        sheet.append([h for h, _f, _k in columns])
+        for index, cell in enumerate(sheet[1], start=1):
+            cell.font = bold
+            sheet.column_dimensions[cell.column_letter].width = 18 if index > 1 else 28
+        sheet.freeze_panes = "A2"
+
+    with translation.override("ko"):
+        lists = {
+            "sector": ("구분", [str(c.label) for c in Sector]),
+            "provider_kind": ("기관 유형", [str(c.label) for c in ProviderKind]),
+            "kind": ("자원 종류", [str(c.label) for c in ResourceKind]),
+            "subtype": (
+                "세부 유형",
+                [str(s.label) for subs in SUBTYPES_OF_KIND.values() for s in subs],
+            ),
+            "subtype_kind": (
+                "(세부 유형의 자원 종류)",
+                [str(ResourceKind(k).label) for k, subs in SUBTYPES_OF_KIND.items() for _s in subs],
+            ),
+            "need_domain": ("욕구 영역", [str(c.label) for c in NeedDomain]),
+            "unit": ("정원 단위", [str(c.label) for c in CapacityUnit]),
+            "yes_no": ("예/아니요", [YES, NO]),
+            "dong": ("동", [d.name for d in gu_dongs(user=user)]),
+        }
+        guide.append([_("How to fill in this workbook")])
+        guide["A1"].font = bold
+        for line in (
+            _("One row per provider or resource. Do not change the header row."),
+            _("Only the name is required; the page's rules apply to every other column."),
+            _("Service area: dong names separated by commas; leave it empty for the whole gu."),
+            _("Provider of a resource: the exact name of a registered provider or of a row of "
+              "the providers sheet."),
+            _("If any row is refused, nothing is saved: fix the rows listed and upload again."),
+        ):  # fmt: skip
+            guide.append([line])
+        guide.append([])
+        start = guide.max_row + 1
+        guide.append([title for title, _values in lists.values()])
+        for cell in guide[start]:
+            cell.font = bold
+        longest = max(len(values) for _t, values in lists.values())
+        for i in range(longest):
+            guide.append([values[i] if i < len(values) else None for _t, values in lists.values()])
+        for index in range(1, len(lists) + 1):
+            guide.column_dimensions[guide.cell(row=start, column=index).column_letter].width = 24
+    keys = list(lists)
+
+    def drop_down(sheet, header, key):
+        headers = [c.value for c in sheet[1]]
+        letter = sheet.cell(row=1, column=headers.index(header) + 1).column_letter
+        source = guide.cell(row=start, column=keys.index(key) + 1).column_letter
+        count = len(lists[key][1])
+        rule = DataValidation(
+            type="list",
+            formula1=f"'{GUIDE_SHEET}'!${source}${start + 1}:${source}${start + count}",
+            allow_blank=True,
+            showErrorMessage=False,  # a drop-down to help, not a lock: the import checks
+        )
+        sheet.add_data_validation(rule)
+        rule.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+
+    drop_down(providers, "구분", "sector")
+    drop_down(providers, "기관 유형", "provider_kind")
+    drop_down(providers, "통합사례회의 참여", "yes_no")
+    drop_down(resources, "자원 종류", "kind")
+    drop_down(resources, "세부 유형", "subtype")
+    drop_down(resources, "욕구 영역", "need_domain")
+    drop_down(resources, "정원 단위", "unit")
+    drop_down(resources, "구 전체 공유", "yes_no")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,294 @@
+import re
+
+from crispy_forms.bootstrap import InlineCheckboxes
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.core.validators import MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casemgmt.core.forms import VersionedFormMixin
+from cases.choices import NeedDomain
+
+from .models import (
+    DevelopmentMethod,
+    Provider,
+    ProviderKind,
+    Resource,
+    ResourceDevelopment,
+    ResourceKind,
+    Sector,
+    grouped_subtype_choices,
+)
+from .selectors import editable_resource_choices, gu_dongs, provider_choices, team_members
+
+# Organisations also have representative numbers (1588-1234) and extensions are written apart.
+PHONE_RE = re.compile(r"^(0\d{1,2}-?\d{3,4}-?\d{4}|1[5-9]\d{2}-?\d{4})$")
+PHONE_INVALID = _("Enter a phone number like 02-450-1234, 010-1234-5678 or 1588-1234.")
+DATE_RANGE_REVERSED = _("The end date is before the start date.")
+
+DATE_WIDGET = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
+
+
+def _all(choices):
+    return [("", _("All")), *choices]
+
+
+def _grid(form, rows):
+    """A crispy layout of rows of (field, column classes), leaving out fields the form dropped;
+    the page supplies the <form> tag and the buttons."""
+    helper = FormHelper()
+    helper.form_tag = False
+    items = []
+    for row in rows:
+        columns = [
+            Column(item, css_class=css)
+            for item, css in row
+            if (item if isinstance(item, str) else item.fields[0]) in form.fields
+        ]
+        if columns:
+            items.append(Row(*columns))
+    items.extend(name for name in ("loaded_version",) if name in form.fields)
+    helper.layout = Layout(*items)
+    return helper
+
+
+class ProviderForm(VersionedFormMixin, forms.ModelForm):
+    service_dongs = forms.ModelMultipleChoiceField(
+        label=_("Service area"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The dongs it serves. Tick none if it serves the whole gu."),
+    )
+
+    class Meta:
+        model = Provider
+        fields = [
+            "name",
+            "sector",
+            "kind",
+            "contact_person",
+            "phone",
+            "address",
+            "service_dongs",
+            "joins_case_conferences",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["service_dongs"].queryset = gu_dongs(user=user)
+        if self.instance.pk is None:
+            # The gu is the officer's: lets the model say "already registered" on the name.
+            self.instance.gu_id = user.gu_id
+        self.helper = _grid(
+            self,
+            [
+                [("name", "col-12")],
+                [("sector", "col-sm-6"), ("kind", "col-sm-6")],
+                [("contact_person", "col-sm-6"), ("phone", "col-sm-6")],
+                [("address", "col-12")],
+                [(InlineCheckboxes("service_dongs"), "col-12")],
+                [("joins_case_conferences", "col-12")],
+            ],
+        )
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"].strip()
+        if value and not PHONE_RE.match(value):
+            raise forms.ValidationError(PHONE_INVALID)
+        return value
+
+    def service_data(self):
+        return {k: v for k, v in self.cleaned_data.items() if k != "loaded_version"}
+
+
+class ResourceForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Resource
+        fields = [
+            "name",
+            "kind",
+            "subtype",
+            "need_domain",
+            "description",
+            "eligibility",
+            "provider",
+            "capacity",
+            "capacity_unit",
+            "available_from",
+            "available_until",
+            "cost",
+            "shared_gu_wide",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "eligibility": forms.Textarea(attrs={"rows": 2}),
+            "available_from": forms.DateInput(**DATE_WIDGET),
+            "available_until": forms.DateInput(**DATE_WIDGET),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        instance = self.instance
+        self.fields["subtype"].choices = [("", "---------"), *grouped_subtype_choices()]
+        self.fields["provider"].queryset = provider_choices(
+            user=user, current=instance.provider if instance.provider_id else None
+        )
+        capacity = self.fields["capacity"]  # blank is unlimited; zero places is no resource
+        capacity.validators = [
+            v for v in capacity.validators if not isinstance(v, MinValueValidator)
+        ] + [MinValueValidator(1)]
+        capacity.widget.attrs["min"] = 1
+        if instance.pk is None:
+            # Registered by the officer's dong (or the gu office) in the officer's gu.
+            instance.gu_id = user.gu_id
+            instance.registering_dong_id = user.dong_id
+        if instance.registering_dong_id is None:
+            del self.fields["shared_gu_wide"]  # the gu office's resources are always shared
+        self.helper = _grid(
+            self,
+            [
+                [("name", "col-12")],
+                [("kind", "col-sm-6"), ("subtype", "col-sm-6")],
+                [("need_domain", "col-sm-6"), ("provider", "col-sm-6")],
+                [("description", "col-12")],
+                [("eligibility", "col-12")],
+                [
+                    ("capacity", "col-6 col-md-3"),
+                    ("capacity_unit", "col-6 col-md-3"),
+                    ("available_from", "col-6 col-md-3"),
+                    ("available_until", "col-6 col-md-3"),
+                ],
+                [("cost", "col-12 col-md-6")],
+                [("shared_gu_wide", "col-12")],
+            ],
+        )
+
+    def service_data(self):
+        return {k: v for k, v in self.cleaned_data.items() if k != "loaded_version"}
+
+
+class ResourceFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_all(ResourceKind.choices))
+    need_domain = forms.ChoiceField(
+        label=_("Need domain"), required=False, choices=_all(NeedDomain.choices)
+    )
+    provider = forms.ModelChoiceField(
+        label=_("Provider"), required=False, queryset=None, empty_label=_("All")
+    )
+    dong = forms.ModelChoiceField(
+        label=_("Usable in dong"), required=False, queryset=None, empty_label=_("All")
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("name", _("Name")),
+            ("-updated", _("Recently changed")),
+            ("capacity_left", _("Most capacity left")),
+            ("provider", _("Provider")),
+            ("need_domain", _("Need domain")),
+        ],
+    )
+    has_room = forms.BooleanField(label=_("Only with capacity left"), required=False)
+    archived = forms.BooleanField(label=_("Include archived resources"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = provider_choices(user=user)
+        self.fields["dong"].queryset = gu_dongs(user=user)
+
+
+class ProviderFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    sector = forms.ChoiceField(label=_("Sector"), required=False, choices=_all(Sector.choices))
+    kind = forms.ChoiceField(
+        label=_("Kind of provider"), required=False, choices=_all(ProviderKind.choices)
+    )
+    dong = forms.ModelChoiceField(
+        label=_("Serves dong"), required=False, queryset=None, empty_label=_("All")
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("name", _("Name")),
+            ("kind", _("Sector and kind")),
+            ("-updated", _("Recently changed")),
+        ],
+    )
+    conferences = forms.BooleanField(label=_("Takes part in case conferences"), required=False)
+    archived = forms.BooleanField(label=_("Include archived providers"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dong"].queryset = gu_dongs(user=user)
+
+
+class DevelopmentForm(forms.ModelForm):
+    class Meta:
+        model = ResourceDevelopment
+        fields = ["resource", "developed_on", "method", "developed_by", "note"]
+        widgets = {
+            "developed_on": forms.DateInput(**DATE_WIDGET),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resource"].queryset = editable_resource_choices(user=user)
+        self.fields["developed_by"].queryset = team_members(user=user)
+        if not self.is_bound:
+            self.initial.setdefault("developed_on", timezone.localdate())
+            self.initial.setdefault("developed_by", user.pk)
+
+    def service_data(self):
+        return dict(self.cleaned_data)
+
+
+class DevelopmentFilterForm(forms.Form):
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(**DATE_WIDGET)
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(**DATE_WIDGET))
+    person = forms.ModelChoiceField(
+        label=_("Officer"), required=False, queryset=None, empty_label=_("All")
+    )
+    method = forms.ChoiceField(
+        label=_("How"), required=False, choices=_all(DevelopmentMethod.choices)
+    )
+    dong = forms.ModelChoiceField(
+        label=_("Dong"), required=False, queryset=None, empty_label=_("All")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = team_members(user=user)
+        if user.dong_id:
+            del self.fields["dong"]  # a dong officer sees their own team's work
+        else:
+            self.fields["dong"].queryset = gu_dongs(user=user)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", DATE_RANGE_REVERSED)
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        help_text=_("Use the template: one sheet of providers, one of resources."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "resources"
+
+urlpatterns = [
+    path("", views.resource_list_view, name="resource_list"),
+    path("new/", views.resource_create, name="resource_create"),
+    path("<int:pk>/", views.resource_detail, name="resource_detail"),
+    path("<int:pk>/edit/", views.resource_update, name="resource_update"),
+    path("<int:pk>/archive/", views.resource_archive, name="resource_archive"),
+    path("<int:pk>/restore/", views.resource_restore, name="resource_restore"),
+    path("providers/", views.provider_list_view, name="provider_list"),
+    path("providers/new/", views.provider_create, name="provider_create"),
+    path("providers/<int:pk>/", views.provider_detail, name="provider_detail"),
+    path("providers/<int:pk>/edit/", views.provider_update, name="provider_update"),
+    path("providers/<int:pk>/archive/", views.provider_archive, name="provider_archive"),
+    path("providers/<int:pk>/restore/", views.provider_restore, name="provider_restore"),
+    path("development/", views.development_list_view, name="development_list"),
+    path("development/new/", views.development_create, name="development_create"),
+    path("import/", views.registry_import, name="registry_import"),
+]

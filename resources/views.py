@@ -1,0 +1,401 @@
+"""Pages of the registry. Thin: load through the one door, call a service, map its refusal to a
+message, render."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from casemgmt.core.access import can_edit, get_for_user, get_rw_for_user, record_access
+from casemgmt.core.exceptions import ApplicationError, ConcurrentEditError
+from casemgmt.core.models import AccessAction
+
+from . import excel, services
+from .forms import (
+    DevelopmentFilterForm,
+    DevelopmentForm,
+    ImportForm,
+    ProviderFilterForm,
+    ProviderForm,
+    ResourceFilterForm,
+    ResourceForm,
+)
+from .models import DevelopmentMethod, Provider, Resource, can_register
+from .selectors import (
+    development_list,
+    development_summary,
+    provider_list,
+    provider_resources,
+    resource_developments,
+    resource_list,
+)
+
+PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters(form):
+    form.is_valid()  # a bad value in one filter drops that filter only
+    return dict(getattr(form, "cleaned_data", {}))
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _form_errors_from(form, error):
+    """A refusal by the service, shown where the officer will look: on the field if it has one."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _can_register_any(user):
+    return can_register(user, Resource) or can_register(user, Provider)
+
+
+# --- resources ----------------------------------------------------------------------------------
+
+
+def resource_list_view(request):
+    """The registry, filtered; with ``?export=xlsx`` the same filtered list as an Excel file."""
+    form = ResourceFilterForm(request.GET or None, user=request.user)
+    resources = resource_list(user=request.user, filters=_filters(form))
+    if request.GET.get("export") == "xlsx":
+        return _export(request, resources)
+    page = _page(request, resources)
+    return render(
+        request,
+        "resources/resource_list.html",
+        {
+            "filter_form": form,
+            "page": page,
+            "query": _query_without_page(request),
+            "can_create": can_register(request.user, Resource),
+            "can_import": _can_register_any(request.user),
+        },
+    )
+
+
+def _export(request, resources):
+    content = excel.write_resources(resources)
+    record_access(request, action=AccessAction.EXPORT, reason="resources.xlsx")
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = _attachment(f"자원목록_{timezone.localdate():%Y%m%d}.xlsx")
+    return response
+
+
+def _attachment(filename):
+    return content_disposition_header(as_attachment=True, filename=filename)
+
+
+def resource_detail(request, pk):
+    resource = get_for_user(
+        request,
+        Resource.objects.select_related("provider", "registering_dong", "created_by", "updated_by"),
+        pk=pk,
+    )
+    editable = can_edit(request.user, resource)
+    return render(
+        request,
+        "resources/resource_detail.html",
+        {
+            "resource": resource,
+            "developments": resource_developments(resource=resource, user=request.user),
+            "can_edit": editable,
+            "can_record_development": editable
+            and request.user.has_perm("resources.add_resourcedevelopment"),
+        },
+    )
+
+
+def resource_create(request):
+    if not can_register(request.user, Resource):
+        raise PermissionDenied
+    form = ResourceForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resource = services.create_resource(by=request.user, **form.service_data())
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            record_access(request, action=AccessAction.CREATE, obj=resource)
+            messages.success(request, _("The resource was registered."))
+            return redirect("resources:resource_detail", pk=resource.pk)
+    return render(request, "resources/resource_form.html", {"form": form, "resource": None})
+
+
+def resource_update(request, pk):
+    resource = get_rw_for_user(
+        request,
+        Resource.objects.select_related("provider", "registering_dong", "updated_by"),
+        pk=pk,
+        action=AccessAction.UPDATE if request.method == "POST" else AccessAction.VIEW,
+    )
+    form = ResourceForm(request.POST or None, instance=resource, user=request.user)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_resource(
+                resource=resource,
+                by=request.user,
+                expected_version=form.expected_version(),
+                **form.service_data(),
+            )
+        except ConcurrentEditError as error:
+            # Keep what the officer typed; show what was saved meanwhile; saving again is then
+            # a conscious overwrite of the version they have now seen.
+            conflict = Resource.objects.select_related("provider", "updated_by").get(pk=pk)
+            form.data = form.data.copy()
+            form.data["loaded_version"] = conflict.version
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("resources:resource_detail", pk=resource.pk)
+    return render(
+        request,
+        "resources/resource_form.html",
+        {"form": form, "resource": resource, "conflict": conflict},
+    )
+
+
+@require_POST
+def resource_archive(request, pk):
+    resource = get_rw_for_user(request, Resource.objects.all(), pk=pk)
+    _archive(request, services.archive_resource, resource=resource)
+    return redirect("resources:resource_detail", pk=resource.pk)
+
+
+@require_POST
+def resource_restore(request, pk):
+    resource = get_rw_for_user(request, Resource.objects.all(), pk=pk)
+    _archive(request, services.restore_resource, resource=resource)
+    return redirect("resources:resource_detail", pk=resource.pk)
+
+
+def _archive(request, service, **target):
+    try:
+        obj = service(by=request.user, **target)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        if obj.archived_at:
+            messages.success(request, _("Archived. It no longer appears in lists and matching."))
+        else:
+            messages.success(request, _("Restored."))
+
+
+# --- providers ----------------------------------------------------------------------------------
+
+
+def provider_list_view(request):
+    form = ProviderFilterForm(request.GET or None, user=request.user)
+    page = _page(request, provider_list(user=request.user, filters=_filters(form)))
+    return render(
+        request,
+        "resources/provider_list.html",
+        {
+            "filter_form": form,
+            "page": page,
+            "query": _query_without_page(request),
+            "can_create": can_register(request.user, Provider),
+        },
+    )
+
+
+def provider_detail(request, pk):
+    provider = get_for_user(
+        request,
+        Provider.objects.select_related("registering_dong", "created_by", "updated_by"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "resources/provider_detail.html",
+        {
+            "provider": provider,
+            "service_dongs": list(provider.service_dongs.all()),
+            "resources": provider_resources(user=request.user, provider=provider),
+            "can_edit": can_edit(request.user, provider),
+        },
+    )
+
+
+def provider_create(request):
+    if not can_register(request.user, Provider):
+        raise PermissionDenied
+    form = ProviderForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            provider = services.create_provider(by=request.user, **form.service_data())
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            record_access(request, action=AccessAction.CREATE, obj=provider)
+            messages.success(request, _("The provider was registered."))
+            return redirect("resources:provider_detail", pk=provider.pk)
+    return render(request, "resources/provider_form.html", {"form": form, "provider": None})
+
+
+def provider_update(request, pk):
+    provider = get_rw_for_user(
+        request,
+        Provider.objects.select_related("registering_dong", "updated_by"),
+        pk=pk,
+        action=AccessAction.UPDATE if request.method == "POST" else AccessAction.VIEW,
+    )
+    form = ProviderForm(request.POST or None, instance=provider, user=request.user)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_provider(
+                provider=provider,
+                by=request.user,
+                expected_version=form.expected_version(),
+                **form.service_data(),
+            )
+        except ConcurrentEditError as error:
+            conflict = Provider.objects.select_related("updated_by").get(pk=pk)
+            form.data = form.data.copy()
+            form.data["loaded_version"] = conflict.version
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("resources:provider_detail", pk=provider.pk)
+    return render(
+        request,
+        "resources/provider_form.html",
+        {"form": form, "provider": provider, "conflict": conflict},
+    )
+
+
+@require_POST
+def provider_archive(request, pk):
+    provider = get_rw_for_user(request, Provider.objects.all(), pk=pk)
+    _archive(request, services.archive_provider, provider=provider)
+    return redirect("resources:provider_detail", pk=provider.pk)
+
+
+@require_POST
+def provider_restore(request, pk):
+    provider = get_rw_for_user(request, Provider.objects.all(), pk=pk)
+    _archive(request, services.restore_provider, provider=provider)
+    return redirect("resources:provider_detail", pk=provider.pk)
+
+
+# --- development log ----------------------------------------------------------------------------
+
+
+def development_list_view(request):
+    form = DevelopmentFilterForm(request.GET or None, user=request.user)
+    entries = development_list(user=request.user, filters=_filters(form))
+    counts = development_summary(entries)
+    summary = [(label, counts.get(value, 0)) for value, label in DevelopmentMethod.choices]
+    return render(
+        request,
+        "resources/development_list.html",
+        {
+            "filter_form": form,
+            "page": _page(request, entries),
+            "query": _query_without_page(request),
+            "summary": summary,
+            "total": sum(counts.values()),
+            "can_create": request.user.has_perm("resources.add_resourcedevelopment")
+            and can_register(request.user, Resource),
+        },
+    )
+
+
+def development_create(request):
+    if not (
+        request.user.has_perm("resources.add_resourcedevelopment")
+        and can_register(request.user, Resource)
+    ):
+        raise PermissionDenied
+    initial = {}
+    if request.GET.get("resource", "").isdigit():
+        initial["resource"] = int(request.GET["resource"])
+    form = DevelopmentForm(request.POST or None, initial=initial, user=request.user)
+    # Opened from a resource's page: go back there, not to the log.
+    from_resource = bool(initial) or request.POST.get("next") == "resource"
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.record_development(by=request.user, **form.service_data())
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        except (ApplicationError, PermissionDenied) as error:
+            messages.error(request, getattr(error, "message", _("Not allowed")))
+        else:
+            record_access(request, action=AccessAction.CREATE, obj=entry)
+            messages.success(request, _("The development was recorded."))
+            if from_resource:
+                return redirect("resources:resource_detail", pk=entry.resource_id)
+            return redirect("resources:development_list")
+    return render(
+        request,
+        "resources/development_form.html",
+        {"form": form, "from_resource": from_resource},
+    )
+
+
+# --- Excel --------------------------------------------------------------------------------------
+
+
+def registry_import(request):
+    """Upload a workbook; with ``?download=template`` the empty template to fill in."""
+    if not _can_register_any(request.user):
+        raise PermissionDenied
+    if request.method == "GET" and request.GET.get("download") == "template":
+        response = HttpResponse(excel.template_workbook(user=request.user), content_type=XLSX)
+        response["Content-Disposition"] = _attachment("자원_가져오기_양식.xlsx")
+        return response
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = excel.import_registry(by=request.user, file=form.cleaned_data["file"])
+        except excel.NotASpreadsheet as error:
+            form.add_error("file", error.message)
+        else:
+            for note in report.notes:
+                messages.info(request, note)
+            if report.saved:
+                record_access(request, action=AccessAction.CREATE, reason="registry import")
+                messages.success(
+                    request,
+                    _("Imported %(providers)s providers and %(resources)s resources.")
+                    % {"providers": report.providers, "resources": report.resources},
+                )
+                if report.resources:
+                    return redirect(reverse("resources:resource_list") + "?sort=-updated")
+                return redirect("resources:provider_list")
+    return render(
+        request,
+        "resources/import.html",
+        {"form": form, "report": report},
+    )
