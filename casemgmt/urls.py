@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
-    path("clients/", include("cases.urls")),
+    path("", include("cases.urls")),
+    path("resources/", include("resources.urls")),
     path("", include("casemgmt.core.urls")),
 ]

@@ -1,15 +1,46 @@
 import re
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt.core.forms import VersionedFormMixin
 
-from .models import Client, LivelihoodStatus
+from .models import (
+    Assessment,
+    AssessmentNeed,
+    CaseType,
+    Client,
+    Closure,
+    Consent,
+    ConsentMethod,
+    DiscoveryEntry,
+    DiscoveryResult,
+    DiscoverySource,
+    Evaluation,
+    FollowUpCheck,
+    GoalResult,
+    HouseholdMember,
+    Intake,
+    Intervention,
+    LivelihoodStatus,
+    Monitoring,
+    PlanGoal,
+    PlanItem,
+    ServicePlan,
+    SharedItem,
+    Stage,
+)
+from .services import SELECTED_NEEDS_TYPE
 
 PHONE_RE = re.compile(r"^0\d{1,2}-?\d{3,4}-?\d{4}$")
 
 PHONE_INVALID = _("Enter a phone number like 010-1234-5678 or 02-123-4567.")
+WITNESS_REQUIRED = _("A verbal consent needs the name of its witness.")
+AGENCIES_REQUIRED = _("Name the agencies the information may be shared with, one per line.")
+END_BEFORE_START = _("The end date cannot be before the start date.")
+FOLLOW_UP_BEFORE_CLOSURE = _("The follow-up cannot end before the closure date.")
+DUE_BEFORE_RECEIVED = _("The deadline cannot be before the day the report was received.")
 
 
 class ClientForm(VersionedFormMixin, forms.ModelForm):
@@ -64,3 +95,416 @@ class ClientFilterForm(forms.Form):
         self.fields["dong"].choices = [("", _("All"))] + [(str(d.pk), d.name) for d in dongs]
         if len(self.fields["dong"].choices) <= 2:
             del self.fields["dong"]
+
+
+# --- the lifecycle -------------------------------------------------------------------------------
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class IntakeForm(forms.ModelForm):
+    class Meta:
+        model = Intake
+        fields = [
+            "intake_date", "route", "route_detail", "presenting_problem", "potential_problems",
+            "strengths", "weaknesses", "urgency", "disposition", "disposition_note",
+        ]  # fmt: skip
+        widgets = {
+            "intake_date": DateInput(),
+            "presenting_problem": forms.Textarea(attrs={"rows": 3}),
+            "potential_problems": forms.Textarea(attrs={"rows": 2}),
+            "strengths": forms.Textarea(attrs={"rows": 2}),
+            "weaknesses": forms.Textarea(attrs={"rows": 2}),
+            "disposition_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["disposition"].required = True
+
+
+class AssessmentForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = [
+            "assessed_on",
+            "reason",
+            "functional_assessment",
+            "strengths",
+            "client_view",
+            "risk_level",
+        ]
+        widgets = {
+            "assessed_on": DateInput(),
+            "reason": forms.Textarea(attrs={"rows": 2}),
+            "functional_assessment": forms.Textarea(attrs={"rows": 4}),
+            "strengths": forms.Textarea(attrs={"rows": 2}),
+            "client_view": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.is_reassessment:
+            del self.fields["reason"]
+
+
+class NeedForm(forms.ModelForm):
+    class Meta:
+        model = AssessmentNeed
+        fields = [
+            "domain",
+            "priority",
+            "client_view",
+            "current_state",
+            "desired_state",
+            "change_strategy",
+        ]
+        widgets = {
+            f: forms.Textarea(attrs={"rows": 2})
+            for f in ["client_view", "current_state", "desired_state", "change_strategy"]
+        }
+
+
+NeedFormSet = forms.formset_factory(NeedForm, extra=1, can_delete=True)
+
+
+class SelectionForm(forms.Form):
+    selected = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Select as a case")), ("0", _("Do not select"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    case_type = forms.ChoiceField(
+        label=_("Case type"), choices=[("", "---------"), *CaseType.choices], required=False
+    )
+    decided_on = forms.DateField(
+        label=_("Decided on"), widget=DateInput(), initial=timezone.localdate
+    )
+    note = forms.CharField(
+        label=_("Reasons and conditions"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("selected") and not data.get("case_type"):
+            self.add_error("case_type", SELECTED_NEEDS_TYPE)
+        return data
+
+
+class ConsentForm(forms.ModelForm):
+    shared_items = forms.MultipleChoiceField(
+        label=_("What may be shared"),
+        choices=SharedItem.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Consent
+        fields = [
+            "services_consent",
+            "sharing_consent",
+            "shared_items",
+            "agencies",
+            "valid_from",
+            "method",
+            "witness_name",
+        ]
+        widgets = {"valid_from": DateInput(), "agencies": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("method") == ConsentMethod.VERBAL and not data.get("witness_name"):
+            self.add_error("witness_name", WITNESS_REQUIRED)
+        if data.get("sharing_consent") and not data.get("agencies", "").strip():
+            self.add_error("agencies", AGENCIES_REQUIRED)
+        return data
+
+
+class WithdrawConsentForm(forms.Form):
+    withdrawn_on = forms.DateField(
+        label=_("Withdrawn on"), widget=DateInput(), initial=timezone.localdate
+    )
+    note = forms.CharField(label=_("Withdrawal note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PlanForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = ServicePlan
+        fields = ["short_term_goal", "long_term_goal"]
+        widgets = {
+            "short_term_goal": forms.Textarea(attrs={"rows": 2}),
+            "long_term_goal": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class PlanGoalForm(forms.ModelForm):
+    class Meta:
+        model = PlanGoal
+        fields = ["domain", "problem", "demand", "need", "purpose", "goal"]
+        widgets = {
+            f: forms.Textarea(attrs={"rows": 2})
+            for f in ["problem", "demand", "need", "purpose", "goal"]
+        }
+
+
+class PlanItemForm(forms.ModelForm):
+    class Meta:
+        model = PlanItem
+        fields = [
+            "goal", "service_content", "priority", "period", "start_date", "end_date", "times_per_week",
+            "provider_name", "person_in_charge", "monitoring_method",
+        ]  # fmt: skip
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "service_content": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = plan.goals.all()
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("start_date")
+            and data.get("end_date")
+            and data["end_date"] < data["start_date"]
+        ):
+            self.add_error("end_date", END_BEFORE_START)
+        return data
+
+
+class SignPlanForm(forms.Form):
+    method = forms.ChoiceField(label=_("How the client signed"), choices=ConsentMethod.choices)
+    signed_on = forms.DateField(
+        label=_("Signed on"), widget=DateInput(), initial=timezone.localdate
+    )
+
+
+class InterventionForm(forms.ModelForm):
+    class Meta:
+        model = Intervention
+        fields = ["kind", "date", "plan_item", "duration_minutes", "place", "participants", "note"]
+        widgets = {"date": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan_item"].queryset = PlanItem.objects.filter(plan__case=case).select_related(
+            "plan"
+        )
+
+
+class MonitoringForm(forms.ModelForm):
+    class Meta:
+        model = Monitoring
+        fields = ["plan_item", "date", "method", "findings", "client_change", "item_status"]
+        widgets = {
+            "date": DateInput(),
+            "findings": forms.Textarea(attrs={"rows": 3}),
+            "client_change": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan = case.plans.order_by("-number").first()
+        self.fields["plan_item"].queryset = plan.items.all() if plan else PlanItem.objects.none()
+
+
+class EvaluationForm(forms.ModelForm):
+    class Meta:
+        model = Evaluation
+        fields = ["evaluated_on", "process_evaluation", "outcome_evaluation", "client_view"]
+        widgets = {
+            "evaluated_on": DateInput(),
+            "process_evaluation": forms.Textarea(attrs={"rows": 3}),
+            "outcome_evaluation": forms.Textarea(attrs={"rows": 3}),
+            "client_view": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class GoalResultForm(forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=GoalResult.choices)
+    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ClosureForm(forms.ModelForm):
+    class Meta:
+        model = Closure
+        fields = ["reason", "closed_on", "summary", "follow_up_until", "follow_up_agreed"]
+        widgets = {
+            "closed_on": DateInput(),
+            "follow_up_until": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("follow_up_until")
+            and data.get("closed_on")
+            and data["follow_up_until"] < data["closed_on"]
+        ):
+            self.add_error("follow_up_until", FOLLOW_UP_BEFORE_CLOSURE)
+        return data
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUpCheck
+        fields = ["date", "method", "findings", "needs_reintervention"]
+        widgets = {"date": DateInput(), "findings": forms.Textarea(attrs={"rows": 3})}
+
+
+class MoveForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    stage = forms.ChoiceField(
+        label=_("Stage"), required=False, choices=[("", _("All open")), *Stage.choices]
+    )
+    manager = forms.ChoiceField(label=_("Case manager"), required=False)
+    overdue = forms.ChoiceField(
+        label=_("Overdue"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("monitoring", _("Monitoring overdue")),
+            ("reassessment", _("Reassessment overdue")),
+        ],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("-opened", _("Newest first")),
+            ("opened", _("Oldest first")),
+            ("number", _("Management number")),
+            ("stage", _("Stage")),
+        ],
+    )
+
+    def __init__(self, *args, managers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].choices = [("", _("Everyone")), ("me", _("My cases"))] + [
+            (str(u.pk), str(u)) for u in managers
+        ]
+
+
+# --- household and discovery ----------------------------------------------------------------------
+class HouseholdMemberForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = HouseholdMember
+        fields = [
+            "name",
+            "relation",
+            "birth_date",
+            "sex",
+            "phone",
+            "lives_together",
+            "health_notes",
+        ]
+        widgets = {"birth_date": DateInput(), "health_notes": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"].strip()
+        if value and not PHONE_RE.match(value):
+            raise forms.ValidationError(PHONE_INVALID)
+        return value
+
+
+class DiscoveryEntryForm(forms.ModelForm):
+    class Meta:
+        model = DiscoveryEntry
+        fields = [
+            "source",
+            "source_detail",
+            "name",
+            "birth_date",
+            "phone",
+            "address",
+            "risk_summary",
+            "received_on",
+            "due_on",
+            "assigned_to",
+        ]
+        widgets = {
+            "birth_date": DateInput(),
+            "received_on": DateInput(),
+            "due_on": DateInput(),
+            "risk_summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = officers
+
+    def clean(self):
+        data = super().clean()
+        if data.get("received_on") and data.get("due_on") and data["due_on"] < data["received_on"]:
+            self.add_error("due_on", DUE_BEFORE_RECEIVED)
+        return data
+
+
+class InvestigationForm(VersionedFormMixin, forms.ModelForm):
+    result = forms.ChoiceField(
+        label=_("Result"),
+        choices=[
+            (v, label) for v, label in DiscoveryResult.choices if v not in ("pending", "to_intake")
+        ],
+    )
+
+    class Meta:
+        model = DiscoveryEntry
+        fields = ["investigated_on", "investigation_method", "result", "result_note"]
+        widgets = {"investigated_on": DateInput(), "result_note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["investigated_on"].required = True
+        self.fields["investigation_method"].required = True
+        if not self.is_bound:
+            self.initial.setdefault("investigated_on", timezone.localdate())
+
+
+class DiscoveryImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        help_text=_("One row per household: 성명, 생년월일, 연락처, 주소, 위기 내용."),
+    )
+    source = forms.ChoiceField(
+        label=_("Source"), choices=DiscoverySource.choices, initial=DiscoverySource.BLIND_SPOT_LIST
+    )
+    source_detail = forms.CharField(
+        label=_("Round or reporter"), required=False, help_text=_("e.g. 2026년 6차")
+    )
+    received_on = forms.DateField(
+        label=_("Received on"), widget=DateInput(), initial=timezone.localdate
+    )
+    due_on = forms.DateField(label=_("Investigate by"), widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("received_on") and data.get("due_on") and data["due_on"] < data["received_on"]:
+            self.add_error("due_on", DUE_BEFORE_RECEIVED)
+        return data
+
+
+class DiscoveryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    result = forms.ChoiceField(
+        label=_("Result"), required=False, choices=[("", _("All")), *DiscoveryResult.choices]
+    )
+    source = forms.ChoiceField(
+        label=_("Source"), required=False, choices=[("", _("All")), *DiscoverySource.choices]
+    )
+    overdue = forms.BooleanField(label=_("Only past the deadline"), required=False)

@@ -1,6 +1,20 @@
-from django.db.models import Q
+import datetime
 
-from .models import Client
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    Assessment,
+    Case,
+    Client,
+    DiscoveryEntry,
+    DiscoveryResult,
+    Monitoring,
+    SelectionDecision,
+    Stage,
+)
+from .models.case import REASSESSMENT_INTERVAL_DAYS
 
 CLIENT_SORTS = {
     "name": ("name", "birth_date"),
@@ -40,3 +54,213 @@ def client_counts(*, user):
         "clients": visible.count(),
         "new_this_month": visible.filter(created_at__gte=month_start()).count(),
     }
+
+
+# --- cases -----------------------------------------------------------------------------------------
+MONITORING_INTERVAL_DAYS = 30
+
+CASE_SORTS = {
+    "-opened": ("-opened_on", "-id"),
+    "opened": ("opened_on", "id"),
+    "number": ("dong__order", "year", "sequence"),
+    "stage": ("stage", "-opened_on"),
+}
+
+
+def _with_dates(qs):
+    last_monitoring = (
+        Monitoring.objects.filter(case=OuterRef("pk")).order_by("-date").values("date")[:1]
+    )
+    last_assessment = (
+        Assessment.objects.filter(case=OuterRef("pk"), completed_on__isnull=False)
+        .order_by("-completed_on")
+        .values("completed_on")[:1]
+    )
+    return qs.annotate(
+        last_monitoring=Subquery(last_monitoring), last_assessment=Subquery(last_assessment)
+    )
+
+
+def case_list(*, user, filters=None):
+    """Cases the user may see. ``filters``: q, stage, manager ("me" or a user id), overdue, sort."""
+    filters = filters or {}
+    today = timezone.localdate()
+    qs = _with_dates(
+        Case.objects.for_user(user).select_related("client", "dong", "primary_manager")
+    )
+    stage = filters.get("stage")
+    qs = qs.filter(stage=stage) if stage else qs.filter(stage__in=Stage.open_stages())
+    manager = filters.get("manager")
+    if manager == "me":
+        qs = qs.filter(Q(primary_manager=user) | Q(assistant=user))
+    elif manager:
+        qs = qs.filter(primary_manager_id=manager)
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(client__name__icontains=q.replace(" ", "")) | Q(number__icontains=q))
+    overdue = filters.get("overdue")
+    if overdue == "monitoring":
+        limit = today - datetime.timedelta(days=MONITORING_INTERVAL_DAYS)
+        qs = qs.filter(stage__in=[Stage.INTERVENTION, Stage.MONITORING]).filter(
+            Q(last_monitoring__lt=limit) | Q(last_monitoring__isnull=True, opened_on__lt=limit)
+        )
+    elif overdue == "reassessment":
+        qs = qs.filter(
+            last_assessment__lt=today - datetime.timedelta(days=REASSESSMENT_INTERVAL_DAYS)
+        )
+    return qs.order_by(*CASE_SORTS.get(filters.get("sort") or "-opened", CASE_SORTS["-opened"]))
+
+
+def case_managers(*, user):
+    """Officers who hold cases the user may see: the case manager filter's choices."""
+    from casemgmt.core.models import User
+
+    return User.objects.filter(
+        pk__in=Case.objects.for_user(user).values("primary_manager")
+    ).order_by("name")
+
+
+def waiting_for(*, user):
+    """What waits for this user, most pressing first: decisions for supervisors, overdue work for all."""
+    visible = Case.objects.for_user(user)
+    waiting = {}
+    if user.has_perm("core.supervise_dong"):
+        waiting["selection"] = list(
+            visible.filter(stage=Stage.SELECTION)
+            .exclude(pk__in=SelectionDecision.objects.values("case_id"))
+            .select_related("client", "primary_manager")[:20]
+        )
+        waiting["closure"] = list(
+            visible.filter(closures__approved_by__isnull=True, closures__cycle=F("cycle"))
+            .exclude(stage__in=[Stage.CLOSURE, Stage.FOLLOW_UP, Stage.ENDED])
+            .select_related("client", "primary_manager")
+            .distinct()[:20]
+        )
+    mine = visible.filter(Q(primary_manager=user) | Q(assistant=user))
+    waiting["monitoring"] = list(
+        case_list(user=user, filters={"overdue": "monitoring"}).filter(pk__in=mine.values("pk"))[
+            :20
+        ]
+    )
+    waiting["reassessment"] = list(
+        case_list(user=user, filters={"overdue": "reassessment"}).filter(pk__in=mine.values("pk"))[
+            :20
+        ]
+    )
+    return waiting
+
+
+def case_timeline(*, case):
+    """Everything that happened in the case, newest first: one query per kind of record."""
+    events = []
+
+    def add(when, kind, title, *, at, detail="", by=None):
+        """``when``: the day it happened; ``at``: when it was written, to order events of a day."""
+        if isinstance(when, datetime.datetime):
+            when = timezone.localtime(when).date()
+        events.append(
+            {"date": when, "at": at, "kind": kind, "title": title, "detail": detail, "by": by}
+        )
+
+    for change in case.stage_changes.select_related("by"):
+        title = _("Stage: %(from)s → %(to)s") % {
+            "from": change.get_source_display(),
+            "to": change.get_target_display(),
+        }
+        add(change.at, "stage", title, at=change.at, detail=change.note, by=change.by)
+    if case.intake_id:
+        intake = case.intake
+        add(intake.intake_date, "intake", _("Initial counselling"), at=intake.created_at,
+            detail=intake.presenting_problem, by=intake.counselled_by)  # fmt: skip
+    for a in case.assessments.select_related("created_by"):
+        title = _("Reassessment v%(n)s") if a.is_reassessment else _("Needs assessment v%(n)s")
+        add(a.completed_on or a.assessed_on, "assessment", title % {"n": a.number}, at=a.updated_at,
+            detail=a.reason, by=a.created_by)  # fmt: skip
+    for s in case.selections.select_related("decided_by"):
+        if s.selected:
+            title = _("Selected: %(type)s") % {"type": s.get_case_type_display()}
+        else:
+            title = _("Not selected")
+        add(s.decided_on, "selection", title, at=s.created_at, detail=s.note, by=s.decided_by)
+    for c in case.consents.select_related("created_by", "updated_by"):
+        title = _("Consent recorded (%(method)s)") % {"method": c.get_method_display()}
+        add(c.valid_from, "consent", title, at=c.created_at, by=c.created_by)
+        if c.withdrawn_on:
+            add(c.withdrawn_on, "consent", _("Consent withdrawn"), at=c.updated_at,
+                detail=c.withdrawal_note, by=c.updated_by)  # fmt: skip
+    for p in case.plans.select_related("created_by", "signed_recorded_by"):
+        add(p.created_at, "plan", _("Service plan v%(n)s written") % {"n": p.number}, at=p.created_at,
+            by=p.created_by)  # fmt: skip
+        if p.signed_on:
+            title = _("Service plan v%(n)s signed by the client") % {"n": p.number}
+            add(p.signed_on, "plan", title, at=p.updated_at, by=p.signed_recorded_by)
+    for i in case.interventions.select_related("created_by"):
+        add(
+            i.date,
+            "intervention",
+            i.get_kind_display(),
+            at=i.created_at,
+            detail=i.note,
+            by=i.created_by,
+        )
+    for m in case.monitorings.select_related("created_by"):
+        title = _("Monitoring: %(method)s") % {"method": m.get_method_display()}
+        add(m.date, "monitoring", title, at=m.created_at, detail=m.findings, by=m.created_by)
+    for e in case.evaluations.select_related("created_by"):
+        add(e.evaluated_on, "evaluation", _("Evaluation"), at=e.created_at, detail=e.outcome_evaluation,
+            by=e.created_by)  # fmt: skip
+    for c in case.closures.select_related("created_by", "approved_by"):
+        title = _("Closure proposed: %(reason)s") % {"reason": c.get_reason_display()}
+        add(c.closed_on, "closure", title, at=c.created_at, detail=c.summary, by=c.created_by)
+        if c.approved_on:
+            add(c.approved_on, "closure", _("Closure approved"), at=c.updated_at, by=c.approved_by)
+    for f in case.follow_ups.select_related("created_by"):
+        add(
+            f.date,
+            "follow_up",
+            _("Follow-up check"),
+            at=f.created_at,
+            detail=f.findings,
+            by=f.created_by,
+        )
+    events.sort(key=lambda e: (e["date"], e["at"]), reverse=True)
+    return events
+
+
+# --- discovery queue ---------------------------------------------------------------------------------
+def discovery_list(*, user, filters=None):
+    """The dong's discovery queue: by default what still waits for a visit or call, oldest deadline first."""
+    filters = filters or {}
+    qs = DiscoveryEntry.objects.for_user(user).select_related("assigned_to", "dong")
+    result = filters.get("result")
+    if result:
+        qs = qs.filter(result=result)
+    if filters.get("source"):
+        qs = qs.filter(source=filters["source"])
+    if filters.get("overdue"):
+        qs = qs.filter(result=DiscoveryResult.PENDING, due_on__lt=timezone.localdate())
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(name__icontains=q.replace(" ", ""))
+            | Q(address__icontains=q)
+            | Q(source_detail__icontains=q)
+        )
+    return qs.order_by("due_on", "id")
+
+
+def discovery_counts(*, user):
+    visible = DiscoveryEntry.objects.for_user(user).filter(result=DiscoveryResult.PENDING)
+    return {
+        "pending": visible.count(),
+        "overdue": visible.filter(due_on__lt=timezone.localdate()).count(),
+    }
+
+
+def client_for_discovery(*, entry):
+    """The registered client a discovered household already is, if any (same dong, name and birth date)."""
+    if entry.birth_date is None:
+        return None
+    return Client.objects.filter(
+        dong_id=entry.dong_id, name=entry.name, birth_date=entry.birth_date
+    ).first()

@@ -1,6 +1,9 @@
 """Every write with a business rule. Keyword-only, atomic, acting user named, ending in
 full_clean(); save(). Errors are ApplicationError with the Korean text officers read."""
 
+import dataclasses
+import datetime
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -20,10 +23,13 @@ from .models import (
     Client,
     Closure,
     Consent,
+    DiscoveryEntry,
+    DiscoveryResult,
     Disposition,
     Evaluation,
     EvaluationGoal,
     FollowUpCheck,
+    HouseholdMember,
     Intake,
     Intervention,
     Monitoring,
@@ -34,6 +40,7 @@ from .models import (
     Stage,
 )
 from .models.case import GUARDS, latest_assessment, latest_plan
+from .models.intake import InvestigationMethod
 
 CLIENT_FIELDS = [
     "name",
@@ -52,6 +59,7 @@ ONLY_SUPERVISOR = _("Only the welfare team leader (supervisor) of the dong can d
 ASSESSMENT_COMPLETE_FROZEN = _(
     "A completed assessment cannot be changed: start a reassessment instead."
 )
+ASSESSMENT_NEEDS_FUNCTION = _("Write the functional assessment before completing the assessment.")
 ASSESSMENT_NEEDS_NEED = _("Record at least one need before completing the assessment.")
 ASSESSMENT_NEEDS_RISK = _("Choose the risk level before completing the assessment.")
 ASSESSMENT_OPEN_EXISTS = _("An assessment is already in progress for this case.")
@@ -67,6 +75,10 @@ SELECTED_NEEDS_TYPE = _("Choose general or specialised for a selected case.")
 CONSENT_ALREADY_WITHDRAWN = _("This consent was already withdrawn.")
 CLOSURE_NOT_PROPOSED = _("There is no closure proposal to approve.")
 INTAKE_HAS_CASE = _("This intake already opened a case.")
+DISCOVERY_NEEDS_RESULT = _("Choose the result of the investigation.")
+DISCOVERY_INTAKE_VIA_BUTTON = _("To take the household to intake, use the intake button.")
+DISCOVERY_ALREADY_CLOSED = _("This entry is already closed.")
+DISCOVERY_DATE_REQUIRED = _("Enter the date and the method of the investigation.")
 
 
 # --- clients ---------------------------------------------------------------------------------------
@@ -93,12 +105,28 @@ def update_client(*, client, by, expected_version, **data) -> Client:
 
 # --- intake and opening a case ----------------------------------------------------------------------
 @transaction.atomic
-def record_intake(*, client, by, primary_manager=None, **data) -> Intake:
-    """Record initial counselling. Disposition ③ opens a case; ①, ② and ④ end here."""
+def record_intake(*, client, by, primary_manager=None, discovery=None, **data) -> Intake:
+    """Record initial counselling. Disposition ③ opens a case; ①, ② and ④ end here.
+
+    From the discovery queue, the entry is closed as taken to intake, so it leaves the queue.
+    """
     ensure_can_edit(by, client)
-    intake = Intake(client=client, counselled_by=by, created_by=by, updated_by=by, **data)
+    intake = Intake(
+        client=client, counselled_by=by, created_by=by, updated_by=by, discovery=discovery, **data
+    )
     intake.full_clean()
     intake.save()
+    if discovery is not None:
+        ensure_can_edit(by, discovery)
+        if discovery.result != DiscoveryResult.PENDING:
+            raise ApplicationError(DISCOVERY_ALREADY_CLOSED)
+        discovery.result = DiscoveryResult.TO_INTAKE
+        discovery.investigated_on = discovery.investigated_on or intake.intake_date
+        discovery.investigation_method = discovery.investigation_method or InvestigationMethod.VISIT
+        discovery.updated_by = by
+        discovery.version += 1
+        discovery.full_clean()
+        discovery.save()
     if intake.disposition == Disposition.CASE_MANAGEMENT:
         open_case(intake=intake, by=by, primary_manager=primary_manager or by)
     return intake
@@ -237,6 +265,8 @@ def complete_assessment(*, assessment, by) -> Assessment:
     ensure_can_edit(by, assessment.case)
     if assessment.is_complete:
         raise ApplicationError(ASSESSMENT_COMPLETE_FROZEN)
+    if not assessment.functional_assessment.strip():
+        raise ApplicationError(ASSESSMENT_NEEDS_FUNCTION)
     if not assessment.needs.exists():
         raise ApplicationError(ASSESSMENT_NEEDS_NEED)
     if not assessment.risk_level:
@@ -387,8 +417,21 @@ def update_plan(*, plan, by, expected_version, goals=None, **data) -> ServicePla
 
 
 @transaction.atomic
+def add_plan_goal(*, plan, by, **data) -> PlanGoal:
+    ensure_can_edit(by, plan.case)
+    if plan.is_signed:
+        raise ApplicationError(PLAN_SIGNED_FROZEN)
+    goal = PlanGoal(plan=plan, order=plan.goals.count() + 1, **data)
+    goal.full_clean()
+    goal.save()
+    return goal
+
+
+@transaction.atomic
 def add_plan_item(*, plan, goal, by, **data) -> PlanItem:
     ensure_can_edit(by, plan.case)
+    if goal.plan_id != plan.pk:
+        raise ApplicationError(MOVE_UNKNOWN)
     if plan.is_signed:
         raise ApplicationError(PLAN_SIGNED_FROZEN)
     item = PlanItem(plan=plan, goal=goal, **data)
@@ -472,3 +515,176 @@ def approve_closure(*, case, by) -> Closure:
 @transaction.atomic
 def record_follow_up(*, case, by, **data) -> FollowUpCheck:
     return _record(FollowUpCheck, case=case, by=by, **data)
+
+
+# --- household members ------------------------------------------------------------------------------------
+HOUSEHOLD_FIELDS = [
+    "name",
+    "relation",
+    "birth_date",
+    "sex",
+    "phone",
+    "lives_together",
+    "health_notes",
+]
+
+
+@transaction.atomic
+def add_household_member(*, client, by, **data) -> HouseholdMember:
+    ensure_can_edit(by, client)
+    member = HouseholdMember(client=client, created_by=by, updated_by=by, **data)
+    member.full_clean()
+    member.save()
+    return member
+
+
+def update_household_member(*, member, by, expected_version, **data) -> HouseholdMember:
+    ensure_can_edit(by, member.client)
+    for field in HOUSEHOLD_FIELDS:
+        if field in data:
+            setattr(member, field, data[field])
+    return save_versioned(member, by=by, expected_version=expected_version)
+
+
+@transaction.atomic
+def archive_household_member(*, member, by) -> HouseholdMember:
+    """Someone who left the household: kept, marked, no longer listed as living there."""
+    ensure_can_edit(by, member.client)
+    member.archived_at = timezone.now()
+    member.lives_together = False
+    member.updated_by = by
+    member.version += 1
+    member.save()
+    return member
+
+
+# --- discovery queue ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_discovery_entry(*, by, **data) -> DiscoveryEntry:
+    if not can_create_in_dong(by, DiscoveryEntry):
+        raise ApplicationError(NO_DONG_TO_REGISTER)
+    entry = DiscoveryEntry(dong_id=by.dong_id, created_by=by, updated_by=by, **data)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def record_investigation(
+    *, entry, by, expected_version, result, investigated_on, investigation_method, result_note=""
+):
+    """Close an entry with what the visit or call found (not taken to intake)."""
+    ensure_can_edit(by, entry)
+    # The stored row decides, not ``entry``: a bound form has already copied the new values onto it.
+    if DiscoveryEntry.objects.get(pk=entry.pk).result != DiscoveryResult.PENDING:
+        raise ApplicationError(DISCOVERY_ALREADY_CLOSED)
+    if result == DiscoveryResult.TO_INTAKE:
+        raise ApplicationError(DISCOVERY_INTAKE_VIA_BUTTON)
+    if result == DiscoveryResult.PENDING:
+        raise ApplicationError(DISCOVERY_NEEDS_RESULT)
+    if not (investigated_on and investigation_method):
+        raise ApplicationError(DISCOVERY_DATE_REQUIRED)
+    entry.result = result
+    entry.investigated_on = investigated_on
+    entry.investigation_method = investigation_method
+    entry.result_note = result_note
+    return save_versioned(entry, by=by, expected_version=expected_version)
+
+
+# Column headers of a discovery list as the national system and the 통장 reports name them.
+DISCOVERY_COLUMNS = {
+    "성명": "name", "이름": "name", "대상자명": "name",
+    "생년월일": "birth_date",
+    "연락처": "phone", "전화번호": "phone", "휴대전화": "phone",
+    "주소": "address", "거주지": "address",
+    "위기 내용": "risk_summary", "위기내용": "risk_summary", "위기 사유": "risk_summary", "발굴 사유": "risk_summary",
+}  # fmt: skip
+DISCOVERY_REQUIRED = ["name", "address"]
+ROW_MISSING = _("“%(column)s” is empty.")
+ROW_BAD_DATE = _("“%(value)s” is not a date: write it as 1956-03-02.")
+ROW_DUPLICATE = _("The same person appears on row %(row)s.")
+SHEET_NO_COLUMN = _("No “%(column)s” column was found in the header row.")
+SHEET_EMPTY = _("The sheet holds no rows to import.")
+SHEET_TOO_LONG = _("A sheet may hold at most %(max)s rows. Split the file.")
+
+
+@dataclasses.dataclass
+class DiscoveryImport:
+    """The row-by-row report of an import: every refused row, or the entries created."""
+
+    problems: list = dataclasses.field(default_factory=list)  # (row, column, message)
+    created: list = dataclasses.field(default_factory=list)
+    batch: str = ""
+
+    @property
+    def saved(self):
+        return bool(self.created) and not self.problems
+
+
+def _parse_date(text):
+    text = text.strip()
+    for pattern in ("%Y-%m-%d", "%Y.%m.%d", "%Y. %m. %d", "%Y. %m. %d.", "%Y%m%d", "%Y/%m/%d"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007 -- a date, no time
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def import_discovery_list(
+    *, by, file, source, source_detail, received_on, due_on
+) -> DiscoveryImport:
+    """One round of a discovery list into the queue of the officer's dong: all rows, or none."""
+    from casemgmt.core.xlsx import read_sheets
+
+    if not can_create_in_dong(by, DiscoveryEntry):
+        raise ApplicationError(NO_DONG_TO_REGISTER)
+    report = DiscoveryImport(batch=f"{timezone.localtime():%Y%m%d%H%M%S}-{by.pk}")
+    sheet = read_sheets(file)[0] if file else None
+    headers = {DISCOVERY_COLUMNS[h]: h for h in sheet.headers if h in DISCOVERY_COLUMNS}
+    for required, label in (("name", "성명"), ("address", "주소")):
+        if required not in headers:
+            report.problems.append((1, label, SHEET_NO_COLUMN % {"column": label}))
+    if sheet.truncated:
+        report.problems.append((None, "", SHEET_TOO_LONG % {"max": len(sheet.rows) - 1}))
+    if not sheet.rows:
+        report.problems.append((None, "", SHEET_EMPTY))
+    if report.problems:
+        return report
+    entries, seen = [], {}
+    for number, cells in sheet.rows:
+        data = {field: cells.get(header, "") for field, header in headers.items()}
+        for field in DISCOVERY_REQUIRED:
+            if not data.get(field):
+                report.problems.append(
+                    (number, headers[field], ROW_MISSING % {"column": headers[field]})
+                )
+        birth = None
+        if data.get("birth_date"):
+            try:
+                birth = _parse_date(data["birth_date"])
+            except ValueError:
+                report.problems.append(
+                    (number, headers["birth_date"], ROW_BAD_DATE % {"value": data["birth_date"]})
+                )
+        key = (data.get("name"), birth, data.get("address"))
+        if key in seen:
+            report.problems.append((number, headers["name"], ROW_DUPLICATE % {"row": seen[key]}))
+        seen.setdefault(key, number)
+        entries.append(
+            DiscoveryEntry(
+                dong_id=by.dong_id, source=source, source_detail=source_detail, name=data.get("name", "")[:50],
+                birth_date=birth, phone=data.get("phone", "")[:20], address=data.get("address", "")[:200],
+                risk_summary=data.get("risk_summary", ""), received_on=received_on, due_on=due_on,
+                import_batch=report.batch, created_by=by, updated_by=by,
+            )
+        )  # fmt: skip
+    if report.problems:
+        return report
+    with transaction.atomic():
+        for entry in entries:
+            entry.full_clean()
+            entry.save()
+    report.created = entries
+    return report

@@ -4,9 +4,50 @@ from . import views
 
 app_name = "cases"
 
+case = "cases/<int:case_pk>/"
+
 urlpatterns = [
-    path("", views.client_list_view, name="client_list"),
-    path("new/", views.client_create, name="client_create"),
-    path("<int:pk>/", views.client_detail, name="client_detail"),
-    path("<int:pk>/edit/", views.client_update, name="client_update"),
+    path("clients/", views.client_list_view, name="client_list"),
+    path("clients/new/", views.client_create, name="client_create"),
+    path("clients/<int:pk>/", views.client_detail, name="client_detail"),
+    path("clients/<int:pk>/edit/", views.client_update, name="client_update"),
+    path("clients/<int:pk>/intake/", views.intake_create, name="intake_create"),
+    path(
+        "clients/<int:pk>/household/new/",
+        views.household_member_create,
+        name="household_member_create",
+    ),
+    path(
+        "clients/<int:pk>/household/<int:member_pk>/edit/",
+        views.household_member_update,
+        name="household_member_update",
+    ),
+    path("discovery/", views.discovery_list_view, name="discovery_list"),
+    path("discovery/new/", views.discovery_create, name="discovery_create"),
+    path("discovery/import/", views.discovery_import, name="discovery_import"),
+    path("discovery/<int:entry_pk>/", views.discovery_detail, name="discovery_detail"),
+    path("cases/", views.case_list_view, name="case_list"),
+    path(case, views.case_detail, name="case_detail"),
+    path(case + "move/<str:transition>/", views.case_move, name="case_move"),
+    path(case + "assessments/new/", views.assessment_start, name="assessment_start"),
+    path(case + "assessments/<int:number>/", views.assessment_edit, name="assessment_edit"),
+    path(case + "selection/", views.selection_decide, name="selection_decide"),
+    path(case + "consents/new/", views.consent_create, name="consent_create"),
+    path(
+        case + "consents/<int:consent_pk>/withdraw/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path(case + "plans/new/", views.plan_create, name="plan_create"),
+    path(case + "plans/<int:number>/", views.plan_detail, name="plan_detail"),
+    path(case + "plans/<int:number>/edit/", views.plan_update, name="plan_update"),
+    path(case + "plans/<int:number>/goals/", views.plan_goal_add, name="plan_goal_add"),
+    path(case + "plans/<int:number>/items/", views.plan_item_add, name="plan_item_add"),
+    path(case + "plans/<int:number>/sign/", views.plan_sign, name="plan_sign"),
+    path(case + "interventions/new/", views.intervention_create, name="intervention_create"),
+    path(case + "monitoring/new/", views.monitoring_create, name="monitoring_create"),
+    path(case + "evaluations/new/", views.evaluation_create, name="evaluation_create"),
+    path(case + "closure/new/", views.closure_create, name="closure_create"),
+    path(case + "closure/approve/", views.closure_approve, name="closure_approve"),
+    path(case + "follow-ups/new/", views.follow_up_create, name="follow_up_create"),
 ]

@@ -1,8 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_fsm import ConcurrentTransition
 
 from casemgmt.core.access import (
     can_create_in_dong,
@@ -15,9 +19,44 @@ from casemgmt.core.exceptions import ApplicationError, ConcurrentEditError
 from casemgmt.core.models import AccessAction, Dong
 
 from . import services
-from .forms import ClientFilterForm, ClientForm
-from .models import Client
-from .selectors import client_list
+from .forms import (
+    AssessmentForm,
+    CaseFilterForm,
+    ClientFilterForm,
+    ClientForm,
+    ClosureForm,
+    ConsentForm,
+    DiscoveryEntryForm,
+    DiscoveryFilterForm,
+    DiscoveryImportForm,
+    EvaluationForm,
+    FollowUpForm,
+    GoalResultForm,
+    HouseholdMemberForm,
+    IntakeForm,
+    InterventionForm,
+    InvestigationForm,
+    MonitoringForm,
+    MoveForm,
+    NeedFormSet,
+    PlanForm,
+    PlanGoalForm,
+    PlanItemForm,
+    SelectionForm,
+    SignPlanForm,
+    WithdrawConsentForm,
+)
+from .models import Case, Client, DiscoveryEntry, DiscoveryResult, Disposition
+from .models.case import latest_assessment, latest_plan
+from .selectors import (
+    case_list,
+    case_managers,
+    case_timeline,
+    client_for_discovery,
+    client_list,
+    discovery_counts,
+    discovery_list,
+)
 
 PAGE_SIZE = 25
 
@@ -58,14 +97,26 @@ def client_detail(request, pk):
     return render(
         request,
         "cases/client_detail.html",
-        {"client": client, "can_edit": can_edit(request.user, client)},
+        {
+            "client": client,
+            "can_edit": can_edit(request.user, client),
+            "cases": client.cases.select_related("primary_manager").order_by("-opened_on"),
+            "intakes": client.intakes.select_related("counselled_by", "case").order_by(
+                "-intake_date", "-id"
+            ),
+            "household": client.household.filter(archived_at__isnull=True),
+        },
     )
 
 
 def client_create(request):
     if not can_create_in_dong(request.user, Client):
         raise PermissionDenied
-    form = ClientForm(request.POST or None)
+    discovery = _discovery_from(request, request.user)
+    initial = {}
+    if discovery is not None:
+        initial = {f: getattr(discovery, f) for f in ("name", "birth_date", "phone", "address")}
+    form = ClientForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
         try:
@@ -75,8 +126,16 @@ def client_create(request):
         else:
             record_access(request, action=AccessAction.CREATE, obj=client)
             messages.success(request, _("The client was registered."))
+            if discovery is not None:
+                return redirect(
+                    reverse("cases:intake_create", args=[client.pk]) + f"?discovery={discovery.pk}"
+                )
             return redirect("cases:client_detail", pk=client.pk)
-    return render(request, "cases/client_form.html", {"form": form, "client": None})
+    return render(
+        request,
+        "cases/client_form.html",
+        {"form": form, "client": None, "hidden": {"discovery": discovery.pk} if discovery else {}},
+    )
 
 
 def client_update(request, pk):
@@ -106,4 +165,738 @@ def client_update(request, pk):
             return redirect("cases:client_detail", pk=client.pk)
     return render(
         request, "cases/client_form.html", {"form": form, "client": client, "conflict": conflict}
+    )
+
+
+# --- intake ------------------------------------------------------------------------------------------
+def _discovery_from(request, user):
+    """The discovery entry an intake or a registration starts from (``?discovery=``), scoped."""
+    pk = request.POST.get("discovery") or request.GET.get("discovery")
+    if not pk:
+        return None
+    return get_object_or_404(
+        DiscoveryEntry.objects.for_user(user).filter(result=DiscoveryResult.PENDING), pk=pk
+    )
+
+
+def intake_create(request, pk):
+    client = get_rw_for_user(
+        request,
+        Client.objects.select_related("dong"),
+        pk=pk,
+        action=AccessAction.CREATE if request.method == "POST" else AccessAction.VIEW,
+    )
+    discovery = _discovery_from(request, request.user)
+    initial = {"intake_date": timezone.localdate()}
+    if discovery is not None:  # nothing typed twice: the report becomes the intake's starting point
+        initial.update(route="outreach", route_detail=f"{discovery.get_source_display()} {discovery.source_detail}".strip(),
+                       presenting_problem=discovery.risk_summary)  # fmt: skip
+    form = IntakeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            intake = services.record_intake(
+                client=client, by=request.user, discovery=discovery, **form.cleaned_data
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            if intake.disposition == Disposition.CASE_MANAGEMENT:
+                messages.success(
+                    request,
+                    _("The intake opened case %(number)s.") % {"number": intake.case.number},
+                )
+                return redirect("cases:case_detail", case_pk=intake.case.pk)
+            messages.success(request, _("The initial counselling was recorded."))
+            return redirect("cases:client_detail", pk=client.pk)
+    return render(
+        request,
+        "cases/record_form.html",
+        {
+            "form": form,
+            "client": client,
+            "title": _("Initial counselling"),
+            "cancel_url": client.get_absolute_url(),
+            "hidden": {"discovery": discovery.pk} if discovery else {},
+        },
+    )
+
+
+# --- cases -----------------------------------------------------------------------------------------------
+CASE_RELATED = ("client", "dong", "primary_manager", "assistant", "intake", "updated_by")
+
+
+def _load_case(request, case_pk, *, write=False):
+    queryset = Case.objects.select_related(*CASE_RELATED)
+    if not write:
+        return get_for_user(request, queryset, pk=case_pk)
+    action = AccessAction.UPDATE if request.method == "POST" else AccessAction.VIEW
+    return get_rw_for_user(request, queryset, pk=case_pk, action=action)
+
+
+def case_list_view(request):
+    form = CaseFilterForm(request.GET or None, managers=case_managers(user=request.user))
+    form.is_valid()
+    filters = dict(getattr(form, "cleaned_data", {}))
+    page = Paginator(case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    if page.object_list:
+        record_access(
+            request, action=AccessAction.VIEW, clients=[c.client_id for c in page.object_list]
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {"filter_form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def case_detail(request, case_pk):
+    case = _load_case(request, case_pk)
+    editable = can_edit(request.user, case)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "can_edit": editable,
+            "is_supervisor": editable and request.user.has_perm("core.supervise_dong"),
+            "moves": case.moves() if editable else [],
+            "timeline": case_timeline(case=case),
+            "assessment": latest_assessment(case),
+            "plan": latest_plan(case),
+            "consents": list(case.consents.all()),
+            "selection": case.selections.order_by("-id").first(),
+            "closure": case.closures.filter(cycle=case.cycle).order_by("-id").first(),
+            "move_form": MoveForm(),
+        },
+    )
+
+
+@require_POST
+def case_move(request, case_pk, transition):
+    case = _load_case(request, case_pk, write=True)
+    form = MoveForm(request.POST)
+    form.is_valid()
+    try:
+        services.move_case(
+            case=case,
+            transition=transition,
+            by=request.user,
+            note=form.cleaned_data.get("note", ""),
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    except ConcurrentTransition:
+        messages.error(
+            request, _("Someone else changed this case meanwhile. Look at its stage and try again.")
+        )
+    else:
+        messages.success(
+            request, _("The case moved to %(stage)s.") % {"stage": case.get_stage_display()}
+        )
+    return redirect("cases:case_detail", case_pk=case.pk)
+
+
+def _record_view(
+    request, case_pk, *, form_class, save, title, template="cases/record_form.html", with_case=False
+):
+    """A form that adds one record to a case through a service, then returns to the case."""
+    case = _load_case(request, case_pk, write=True)
+    kwargs = {"case": case} if with_case else {}
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(case, form)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("cases:case_detail", case_pk=case.pk)
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "case": case,
+            "client": case.client,
+            "title": title,
+            "cancel_url": reverse("cases:case_detail", args=[case.pk]),
+        },
+    )
+
+
+def selection_decide(request, case_pk):
+    return _record_view(
+        request,
+        case_pk,
+        form_class=SelectionForm,
+        title=_("Selection decision"),
+        save=lambda case, form: services.decide_selection(
+            case=case, by=request.user, **form.cleaned_data
+        ),
+    )
+
+
+def consent_create(request, case_pk):
+    return _record_view(
+        request,
+        case_pk,
+        form_class=ConsentForm,
+        title=_("Record consent"),
+        save=lambda case, form: services.record_consent(
+            case=case, by=request.user, **form.cleaned_data
+        ),
+    )
+
+
+def consent_withdraw(request, case_pk, consent_pk):
+    case = _load_case(request, case_pk, write=True)
+    consent = get_object_or_404(case.consents, pk=consent_pk)
+    return _record_view(
+        request,
+        case_pk,
+        form_class=WithdrawConsentForm,
+        title=_("Withdraw consent"),
+        save=lambda _case, form: services.withdraw_consent(
+            consent=consent,
+            by=request.user,
+            withdrawn_on=form.cleaned_data["withdrawn_on"],
+            note=form.cleaned_data["note"],
+        ),
+    )
+
+
+def intervention_create(request, case_pk):
+    return _record_view(
+        request,
+        case_pk,
+        form_class=InterventionForm,
+        title=_("Record an intervention"),
+        with_case=True,
+        save=lambda case, form: services.record_intervention(
+            case=case, by=request.user, **form.cleaned_data
+        ),
+    )
+
+
+def monitoring_create(request, case_pk):
+    return _record_view(
+        request,
+        case_pk,
+        form_class=MonitoringForm,
+        title=_("Record monitoring"),
+        with_case=True,
+        save=lambda case, form: services.record_monitoring(
+            case=case, by=request.user, **form.cleaned_data
+        ),
+    )
+
+
+def closure_create(request, case_pk):
+    return _record_view(
+        request,
+        case_pk,
+        form_class=ClosureForm,
+        title=_("Propose closure"),
+        save=lambda case, form: services.propose_closure(
+            case=case, by=request.user, **form.cleaned_data
+        ),
+    )
+
+
+def follow_up_create(request, case_pk):
+    return _record_view(
+        request,
+        case_pk,
+        form_class=FollowUpForm,
+        title=_("Record a follow-up check"),
+        save=lambda case, form: services.record_follow_up(
+            case=case, by=request.user, **form.cleaned_data
+        ),
+    )
+
+
+@require_POST
+def closure_approve(request, case_pk):
+    case = _load_case(request, case_pk, write=True)
+    try:
+        services.approve_closure(case=case, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The closure was approved."))
+    return redirect("cases:case_detail", case_pk=case.pk)
+
+
+def evaluation_create(request, case_pk):
+    case = _load_case(request, case_pk, write=True)
+    plan = latest_plan(case)
+    goals = list(plan.goals.all()) if plan else []
+    form = EvaluationForm(request.POST or None)
+    goal_forms = [
+        (goal, GoalResultForm(request.POST or None, prefix=f"goal-{goal.pk}")) for goal in goals
+    ]
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for _g, f in goal_forms):
+        try:
+            services.record_evaluation(
+                case=case,
+                by=request.user,
+                **form.cleaned_data,
+                goal_results=[{"goal": goal, **f.cleaned_data} for goal, f in goal_forms],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The evaluation was recorded."))
+            return redirect("cases:case_detail", case_pk=case.pk)
+    return render(
+        request,
+        "cases/evaluation_form.html",
+        {"form": form, "goal_forms": goal_forms, "case": case},
+    )
+
+
+# --- needs assessment ------------------------------------------------------------------------------------
+@require_POST
+def assessment_start(request, case_pk):
+    case = _load_case(request, case_pk, write=True)
+    try:
+        assessment = services.start_assessment(case=case, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("cases:case_detail", case_pk=case.pk)
+    return redirect("cases:assessment_edit", case_pk=case.pk, number=assessment.number)
+
+
+def assessment_edit(request, case_pk, number):
+    case = _load_case(request, case_pk, write=request.method == "POST")
+    assessment = get_object_or_404(case.assessments.prefetch_related("needs"), number=number)
+    editable = can_edit(request.user, case) and not assessment.is_complete
+    form = AssessmentForm(request.POST or None, instance=assessment)
+    initial = [
+        {
+            f: getattr(n, f)
+            for f in [
+                "domain",
+                "priority",
+                "client_view",
+                "current_state",
+                "desired_state",
+                "change_strategy",
+            ]
+        }
+        for n in assessment.needs.all()
+    ]
+    # Bound, the rows are exactly what was posted: every filled row counts, whatever the
+    # initial values were (a row equal to its initial value must not be dropped as "unchanged").
+    needs = NeedFormSet(
+        request.POST or None, initial=None if request.method == "POST" else initial, prefix="needs"
+    )
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if form.is_valid() and needs.is_valid():
+            rows = [
+                f.cleaned_data for f in needs if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            for row in rows:
+                row.pop("DELETE", None)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
+            try:
+                services.update_assessment(
+                    assessment=assessment,
+                    by=request.user,
+                    expected_version=form.expected_version(),
+                    needs=rows,
+                    **data,
+                )
+                if "complete" in request.POST:
+                    services.complete_assessment(assessment=assessment, by=request.user)
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("The assessment was completed.")
+                    if "complete" in request.POST
+                    else _("Saved."),
+                )
+                if "complete" in request.POST:
+                    return redirect("cases:case_detail", case_pk=case.pk)
+                return redirect("cases:assessment_edit", case_pk=case.pk, number=number)
+    return render(
+        request,
+        "cases/assessment_form.html",
+        {
+            "case": case,
+            "assessment": assessment,
+            "form": form,
+            "needs": needs,
+            "editable": editable,
+        },
+    )
+
+
+# --- service plan ------------------------------------------------------------------------------------------
+def plan_create(request, case_pk):
+    case = _load_case(request, case_pk, write=True)
+    previous = latest_plan(case)
+    initial = (
+        {"short_term_goal": previous.short_term_goal, "long_term_goal": previous.long_term_goal}
+        if previous
+        else {}
+    )
+    form = PlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
+        try:
+            plan = services.create_plan(case=case, by=request.user, **data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("cases:plan_detail", case_pk=case.pk, number=plan.number)
+    return render(
+        request,
+        "cases/record_form.html",
+        {
+            "form": form,
+            "case": case,
+            "client": case.client,
+            "title": _("New service plan"),
+            "cancel_url": reverse("cases:case_detail", args=[case.pk]),
+        },
+    )
+
+
+def plan_detail(request, case_pk, number):
+    case = _load_case(request, case_pk)
+    plan = get_object_or_404(
+        case.plans.select_related("assessment", "signed_recorded_by"), number=number
+    )
+    return render(request, "cases/plan_detail.html", _plan_context(request, case, plan))
+
+
+def _plan_context(request, case, plan, **bound_forms):
+    """The plan page: the plan, and the four forms (unbound, or the one refused with its data)."""
+    last_goal = plan.goals.order_by("-order", "-id").first()
+    forms = {
+        "header_form": PlanForm(instance=plan),
+        "goal_form": PlanGoalForm(prefix="goal", initial=_next_goal_initial(case, plan)),
+        "item_form": PlanItemForm(
+            plan=plan,
+            prefix="item",
+            initial={
+                "goal": last_goal.pk if last_goal else None,
+                "start_date": timezone.localdate(),
+            },
+        ),
+        "sign_form": SignPlanForm(prefix="sign"),
+        **bound_forms,
+    }
+    return {
+        "case": case,
+        "plan": plan,
+        "goals": plan.goals.prefetch_related("items"),
+        "editable": can_edit(request.user, case) and not plan.is_signed,
+        "has_goals": last_goal is not None,
+        "needs": plan.assessment.needs.all(),
+        **forms,
+    }
+
+
+def _next_goal_initial(case, plan):
+    """Nothing typed twice: the next goal starts from the first assessed need not yet planned."""
+    planned = set(plan.goals.values_list("domain", flat=True))
+    need = next((n for n in plan.assessment.needs.all() if n.domain not in planned), None)
+    if need is None:
+        return {}
+    return {
+        "domain": need.domain,
+        "problem": case.intake.presenting_problem if case.intake_id else "",
+        "need": need.current_state,
+        "purpose": need.desired_state,
+    }
+
+
+def _plan_form_post(request, case_pk, number, *, form_name, build_form, save, success):
+    case = _load_case(request, case_pk, write=True)
+    plan = get_object_or_404(case.plans.select_related("assessment"), number=number)
+    form = build_form(plan)
+    if form.is_valid():
+        try:
+            save(plan, form)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, success)
+            return redirect("cases:plan_detail", case_pk=case.pk, number=plan.number)
+    # Refused: the plan again, with the typed values and the errors on their fields.
+    context = _plan_context(request, case, plan, **{form_name: form})
+    return render(request, "cases/plan_detail.html", context, status=400)
+
+
+@require_POST
+def plan_update(request, case_pk, number):
+    def build(plan):
+        return PlanForm(request.POST, instance=plan)
+
+    def save(plan, form):
+        services.update_plan(
+            plan=plan,
+            by=request.user,
+            expected_version=form.expected_version(),
+            short_term_goal=form.cleaned_data["short_term_goal"],
+            long_term_goal=form.cleaned_data["long_term_goal"],
+        )
+
+    return _plan_form_post(
+        request,
+        case_pk,
+        number,
+        form_name="header_form",
+        build_form=build,
+        save=save,
+        success=_("Saved."),
+    )
+
+
+@require_POST
+def plan_goal_add(request, case_pk, number):
+    def build(plan):
+        return PlanGoalForm(request.POST, prefix="goal")
+
+    def save(plan, form):
+        services.add_plan_goal(plan=plan, by=request.user, **form.cleaned_data)
+
+    return _plan_form_post(
+        request,
+        case_pk,
+        number,
+        form_name="goal_form",
+        build_form=build,
+        save=save,
+        success=_("The goal was added."),
+    )
+
+
+@require_POST
+def plan_item_add(request, case_pk, number):
+    def build(plan):
+        return PlanItemForm(request.POST, plan=plan, prefix="item")
+
+    def save(plan, form):
+        data = dict(form.cleaned_data)
+        services.add_plan_item(plan=plan, by=request.user, **data)
+
+    return _plan_form_post(
+        request,
+        case_pk,
+        number,
+        form_name="item_form",
+        build_form=build,
+        save=save,
+        success=_("The service item was added."),
+    )
+
+
+@require_POST
+def plan_sign(request, case_pk, number):
+    def build(plan):
+        return SignPlanForm(request.POST, prefix="sign")
+
+    def save(plan, form):
+        services.sign_plan(plan=plan, by=request.user, **form.cleaned_data)
+
+    return _plan_form_post(
+        request,
+        case_pk,
+        number,
+        form_name="sign_form",
+        build_form=build,
+        save=save,
+        success=_("The signature was recorded."),
+    )
+
+
+# --- household members -------------------------------------------------------------------------------------
+def household_member_create(request, pk):
+    client = get_rw_for_user(
+        request,
+        Client.objects.all(),
+        pk=pk,
+        action=AccessAction.CREATE if request.method == "POST" else AccessAction.VIEW,
+    )
+    form = HouseholdMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
+        services.add_household_member(client=client, by=request.user, **data)
+        messages.success(request, _("The household member was added."))
+        return redirect("cases:client_detail", pk=client.pk)
+    return render(
+        request,
+        "cases/record_form.html",
+        {
+            "form": form,
+            "client": client,
+            "title": _("Add a household member"),
+            "cancel_url": client.get_absolute_url(),
+        },
+    )
+
+
+def household_member_update(request, pk, member_pk):
+    client = get_rw_for_user(
+        request,
+        Client.objects.all(),
+        pk=pk,
+        action=AccessAction.UPDATE if request.method == "POST" else AccessAction.VIEW,
+    )
+    member = get_object_or_404(client.household.all(), pk=member_pk)
+    form = HouseholdMemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
+        try:
+            services.update_household_member(
+                member=member, by=request.user, expected_version=form.expected_version(), **data
+            )
+        except ConcurrentEditError as error:
+            form.data = form.data.copy()
+            form.data["loaded_version"] = type(member).objects.get(pk=member.pk).version
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("cases:client_detail", pk=client.pk)
+    return render(
+        request,
+        "cases/record_form.html",
+        {
+            "form": form,
+            "client": client,
+            "title": _("Edit a household member"),
+            "cancel_url": client.get_absolute_url(),
+        },
+    )
+
+
+# --- discovery queue -------------------------------------------------------------------------------------------
+def _dong_officers(user):
+    from casemgmt.core.models import User
+
+    return (
+        User.objects.filter(dong_id=user.dong_id, is_active=True).order_by("name")
+        if user.dong_id
+        else User.objects.none()
+    )
+
+
+def discovery_list_view(request):
+    data = request.GET.copy()
+    if "result" not in data:
+        data["result"] = DiscoveryResult.PENDING  # the queue: what still waits
+    form = DiscoveryFilterForm(data)
+    form.is_valid()
+    page = Paginator(
+        discovery_list(user=request.user, filters=dict(getattr(form, "cleaned_data", {}))),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    if page.object_list:
+        record_access(request, action=AccessAction.VIEW, target="cases.discoveryentry:list")
+    query = data.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/discovery_list.html",
+        {
+            "filter_form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            "counts": discovery_counts(user=request.user),
+            "can_create": can_create_in_dong(request.user, DiscoveryEntry),
+        },
+    )
+
+
+def discovery_create(request):
+    if not can_create_in_dong(request.user, DiscoveryEntry):
+        raise PermissionDenied
+    form = DiscoveryEntryForm(
+        request.POST or None,
+        officers=_dong_officers(request.user),
+        initial={"received_on": timezone.localdate(), "assigned_to": request.user.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.add_discovery_entry(by=request.user, **form.cleaned_data)
+        messages.success(request, _("The household was added to the discovery queue."))
+        return redirect("cases:discovery_list")
+    return render(
+        request,
+        "cases/record_form.html",
+        {
+            "form": form,
+            "title": _("Add to the discovery queue"),
+            "cancel_url": reverse("cases:discovery_list"),
+        },
+    )
+
+
+def discovery_import(request):
+    if not can_create_in_dong(request.user, DiscoveryEntry):
+        raise PermissionDenied
+    form = DiscoveryImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.import_discovery_list(by=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error("file", error.message)
+        else:
+            if report.saved:
+                record_access(
+                    request,
+                    action=AccessAction.CREATE,
+                    target=f"cases.discoveryentry:batch:{report.batch}",
+                )
+                messages.success(
+                    request,
+                    _("%(n)s households were added to the discovery queue.")
+                    % {"n": len(report.created)},
+                )
+                return redirect("cases:discovery_list")
+    return render(request, "cases/discovery_import.html", {"form": form, "report": report})
+
+
+def discovery_detail(request, entry_pk):
+    write = request.method == "POST"
+    loader = get_rw_for_user if write else get_for_user
+    entry = loader(
+        request,
+        DiscoveryEntry.objects.select_related("assigned_to", "created_by", "updated_by"),
+        pk=entry_pk,
+    )
+    form = InvestigationForm(request.POST or None, instance=entry)
+    if write and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
+        try:
+            services.record_investigation(
+                entry=entry, by=request.user, expected_version=form.expected_version(), **data
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The result was recorded."))
+            return redirect("cases:discovery_list")
+    return render(
+        request,
+        "cases/discovery_detail.html",
+        {
+            "entry": entry,
+            "form": form,
+            "can_edit": can_edit(request.user, entry),
+            "client": client_for_discovery(entry=entry),
+            "intakes": entry.intakes.select_related("client", "case"),
+        },
     )

@@ -90,3 +90,98 @@ def client_other_dong(db):
 def browser_context_args(browser_context_args):
     # The officers' tablets run in Korean: date pickers show 연. 월. 일.
     return {**browser_context_args, "locale": "ko-KR", "timezone_id": "Asia/Seoul"}
+
+
+# --- the resource registry ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def supervisor_other_dong(db):
+    return UserFactory(
+        username="guui.leader", name="정팀장", dong=dong("구의제1동"), role=Role.SUPERVISOR
+    )
+
+
+@pytest.fixture
+def resource_of_other_dong(db):
+    """A resource 구의제1동 keeps to itself (not shared gu-wide)."""
+    from .resource_factories import ResourceFactory
+
+    return ResourceFactory(
+        registering_dong=dong("구의제1동"), shared_gu_wide=False, name="구의 비밀 반찬나눔"
+    )
+
+
+@pytest.fixture
+def provider_of_other_dong(db):
+    """A provider registered by 구의제1동: every officer of the gu reads it."""
+    from .resource_factories import ProviderFactory
+
+    return ProviderFactory(registering_dong=dong("구의제1동"), name="구의사랑방")
+
+
+@pytest.fixture
+def provider_of_other_gu(db):
+    """A provider of another gu: nobody of 광진구 sees it."""
+    from casemgmt.core.models import Dong, Gu
+
+    from .resource_factories import ProviderFactory
+
+    other_gu, _ = Gu.objects.get_or_create(name="성동구")
+    other_dong, _ = Dong.objects.get_or_create(gu=other_gu, name="성수1가제1동")
+    return ProviderFactory(gu=other_gu, registering_dong=other_dong, name="성수나눔터")
+
+
+@pytest.fixture
+def case_of_other_dong(user_other_dong, client_other_dong):
+    """An open case of 구의제1동 (from its discovery queue, with a household member and a consent):
+    the target of cross-dong attempts."""
+    import datetime
+
+    from cases import services
+
+    entry = services.add_discovery_entry(
+        by=user_other_dong,
+        source="tongjang",
+        name=client_other_dong.name,
+        address="구의로 1",
+        received_on=datetime.date(2026, 11, 1),
+        due_on=datetime.date(2026, 11, 10),
+    )
+    intake = services.record_intake(
+        client=client_other_dong,
+        by=user_other_dong,
+        discovery=entry,
+        intake_date=datetime.date(2026, 11, 2),
+        route="outreach",
+        presenting_problem="월세 체납",
+        disposition="case",
+    )
+    services.add_household_member(
+        client=client_other_dong, by=user_other_dong, name="장아들", relation="child"
+    )
+    services.record_consent(
+        case=intake.case, by=user_other_dong, services_consent=True, method="paper"
+    )
+    return intake.case
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Transactional (browser) tests: the flush between tests wipes what migrations put in.
+
+    Put back what post_migrate makes (content types, permissions, role groups) and the gu's dongs.
+    """
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from casemgmt.core.models import Dong, Gu
+    from casemgmt.core.reference import ensure_gwangjin
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    ensure_gwangjin(Gu, Dong)
+
+
+@pytest.fixture(autouse=True)
+def _browser_tests_start_from_reference_data(request):
+    if request.node.get_closest_marker("browser"):
+        request.getfixturevalue("reference_data")

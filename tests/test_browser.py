@@ -29,8 +29,10 @@ def test_a_demo_case_manager_logs_in_and_sees_the_korean_dashboard(page, live_se
     log_in(page, live_server, "neung.cm")
     expect(page.get_by_role("heading", name="대시보드", level=1)).to_be_visible()
     expect(page.get_by_text("능동 · 사례관리자 · 김하늘")).to_be_visible()
-    expect(page.get_by_role("link", name="한순자")).to_be_visible()
-    expect(page.get_by_role("link", name="장영길")).to_have_count(0)  # another dong's client
+    expect(page.get_by_role("heading", name="최근 등록한 당사자")).to_be_visible()
+    expect(page.get_by_role("link", name="임춘자")).to_be_visible()  # the newest client of 능동
+    for other in ("장영길", "구자영"):  # clients of 구의제1동
+        expect(page.get_by_role("link", name=other)).to_have_count(0)
 
 
 def test_at_tablet_width_the_menu_folds_and_the_client_list_still_works(page, live_server, demo):
@@ -49,7 +51,7 @@ def test_on_a_phone_the_menu_opens_from_the_toggle(page, live_server, demo):
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, live_server, "neung.cm")
     page.get_by_role("button", name="메뉴 열기").click()
-    page.get_by_role("link", name="사례", exact=True).click()
+    page.get_by_role("link", name="당사자", exact=True).click()
     expect(page.get_by_role("heading", name="당사자", level=1)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 

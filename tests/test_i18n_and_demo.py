@@ -43,6 +43,9 @@ def test_seed_demo_creates_every_role_in_two_dongs_and_the_gu_and_can_run_twice(
     assert roles["gu.staff"] == (Role.GU_STAFF, "광진구")
     assert roles["sysadmin"] == (Role.SYSADMIN, "광진구")
     assert User.objects.count() == 7
-    from cases.models import Client
+    from cases.models import Case, Client, Stage
 
-    assert Client.objects.count() == 5
+    assert Client.objects.count() == 5 + 22
+    for dong in ("능동", "구의제1동"):
+        stages = set(Case.objects.filter(dong__name=dong).values_list("stage", flat=True))
+        assert stages == set(Stage.values), dong

@@ -108,12 +108,14 @@ def _subject_client_id(obj):
     return getattr(obj, "access_subject_id", None)
 
 
-def record_access(request, *, action, obj=None, clients=(), reason="", user=None, username=""):
-    """Write one access record for this request. ``clients``: ids shown by a list or export."""
+def record_access(
+    request, *, action, obj=None, clients=(), reason="", user=None, username="", target=""
+):
+    """Write one access record for this request. ``clients``: ids shown by a list or export;
+    ``target``: what was read when it is not one object (a list, an import batch)."""
     user = user if user is not None else getattr(request, "user", None)
     if user is not None and not user.is_authenticated:
         user = None
-    target = ""
     if obj is not None:
         target = f"{obj._meta.label_lower}:{obj.pk}"
     return AccessRecord.objects.create(

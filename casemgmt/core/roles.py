@@ -38,12 +38,25 @@ _CLIENT_WORK = [
     "cases.add_discoveryentry",
     "cases.change_discoveryentry",
 ]
-_GU_READ = ["cases.view_client", "cases.view_case", "cases.view_intake", "cases.view_discoveryentry"]
+_GU_READ = [
+    "cases.view_client",
+    "cases.view_case",
+    "cases.view_intake",
+    "cases.view_discoveryentry",
+]
+
+# The gu's shared resource registry: every officer reads it and adds to it; which rows each may
+# change (their dong's; the gu staff every row of the gu) is decided in resources.models.
+_RESOURCE_WORK = [
+    f"resources.{action}_{model}"
+    for model in ("provider", "resource", "resourcedevelopment")
+    for action in ("view", "add", "change")
+]
 
 ROLE_PERMISSIONS = {
-    Role.CASE_MANAGER: ["core.scope_own_dong", *_CLIENT_WORK],
-    Role.SUPERVISOR: ["core.scope_own_dong", "core.supervise_dong", *_CLIENT_WORK],
-    Role.GU_STAFF: ["core.scope_whole_gu", *_GU_READ, "core.view_accessrecord"],
+    Role.CASE_MANAGER: ["core.scope_own_dong", *_CLIENT_WORK, *_RESOURCE_WORK],
+    Role.SUPERVISOR: ["core.scope_own_dong", "core.supervise_dong", *_CLIENT_WORK, *_RESOURCE_WORK],
+    Role.GU_STAFF: ["core.scope_whole_gu", *_GU_READ, "core.view_accessrecord", *_RESOURCE_WORK],
     # Accounts, not clients: least privilege keeps personal data out of the administrator's view.
     Role.SYSADMIN: [
         "core.view_user",
@@ -82,7 +95,14 @@ def _permissions(codes):
 def sync_role_groups(**kwargs):
     """post_migrate: create each role's group and set exactly its permissions (idempotent)."""
     with transaction.atomic():
-        for role, codes in ROLE_PERMISSIONS.items():
-            group, _created = Group.objects.get_or_create(name=role)
-            perms, _missing = _permissions(codes)
-            group.permissions.set(perms)
+        for role in ROLE_PERMISSIONS:
+            role_group(role, refresh=True)
+
+
+def role_group(role, *, refresh=False):
+    """The role's group; created with its permissions if it is missing (e.g. after a flush)."""
+    group, created = Group.objects.get_or_create(name=role)
+    if created or refresh:
+        perms, _missing = _permissions(ROLE_PERMISSIONS[role])
+        group.permissions.set(perms)
+    return group

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 
-from cases.selectors import client_counts, client_list
+from cases.selectors import client_counts, client_list, waiting_for
 
 from .access import record_access
 from .forms import LoginForm
@@ -29,6 +29,7 @@ def dashboard(request):
         "core/dashboard.html",
         {
             "counts": client_counts(user=user),
+            "waiting": waiting_for(user=user),
             "recent_clients": recent_clients,
             "activity": recent_activity(user=user),
         },

@@ -355,6 +355,11 @@ class Case(ConcurrentTransitionMixin, VersionedModel):
     def access_subject_id(self):
         return self.client_id
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("cases:case_detail", args=[self.pk])
+
     def full_clean(self, exclude=None, **kwargs):
         # The stage is protected: cleaning must not assign it back.
         super().full_clean(exclude={*(exclude or ()), "stage"}, **kwargs)
@@ -507,7 +512,8 @@ class Case(ConcurrentTransitionMixin, VersionedModel):
                     "missing": GUARDS[transition_.name](self),
                 }
             )
-        return result
+        order = list(GUARDS)  # forward moves first, loops and closure after
+        return sorted(result, key=lambda move: order.index(move["name"]))
 
 
 class CaseStageChange(models.Model):

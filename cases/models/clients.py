@@ -83,6 +83,11 @@ class Client(VersionedModel):
     def access_subject_id(self):
         return self.pk
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("cases:client_detail", args=[self.pk])
+
 
 class Relation(models.TextChoices):
     SPOUSE = "spouse", _("Spouse")

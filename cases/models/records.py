@@ -53,6 +53,7 @@ class Assessment(CaseRecord):
     assessed_on = models.DateField(_("assessment date"), default=timezone.localdate)
     functional_assessment = models.TextField(
         _("functional assessment"),
+        blank=True,
         help_text=_(
             "Physical and mental health, daily living, social functioning, as observed and as told."
         ),

@@ -96,6 +96,8 @@ class Command(BaseCommand):
             assign_role(user=user, role=role)
             users[username] = user
         self._seed_clients(dongs, users)
+        self._seed_cases(dongs, users)
+        self._seed_resources()
         self._print_logins()
 
     def _seed_clients(self, dongs, users):
@@ -117,6 +119,20 @@ class Command(BaseCommand):
                     "updated_by": creators[dong_name],
                 },
             )
+
+    def _seed_cases(self, dongs, users):
+        from cases.demo import seed_demo_cases
+
+        seed_demo_cases(
+            dongs=dongs,
+            officers={"능동": users["neung.cm"], "구의제1동": users["guui1.cm"]},
+            supervisors={"능동": users["neung.sv"], "구의제1동": users["guui1.sv"]},
+        )
+
+    def _seed_resources(self):
+        from resources.demo import seed_demo_resources
+
+        seed_demo_resources()
 
     def _print_logins(self):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")

@@ -1,0 +1,365 @@
+"""Demo and test data for the lifecycle: the four worked examples of the Gwangjin-gu textbook
+(told in our own words), and a driver that runs a case through its stages with the services,
+as an officer and a supervisor would. seed_demo and the tests both use it.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from . import services
+from .choices import NeedDomain
+from .models import ConsentMethod, Disposition, IntakeRoute, MonitoringMethod, Stage
+
+EXAMPLES = {
+    "frequent_illness": {
+        "client": {"name": "윤미경", "birth_date": datetime.date(1986, 4, 2), "sex": "F"},
+        "presenting_problem": "아이가 감기와 장염을 달고 살아서 걱정이 크다고 함",
+        "demand": "병원비를 지원해 달라",
+        "goals": [
+            (
+                NeedDomain.HEALTH,
+                "아이의 건강 회복",
+                "6개월 안에 병원 치료 일수를 지금보다 30% 줄인다",
+                [
+                    "보건소 영유아 건강검진 연계",
+                    "반찬 나눔 봉사단의 균형 잡힌 식사 지원",
+                    "치료비 지원 신청",
+                ],
+            ),
+            (
+                NeedDomain.EDUCATION,
+                "또래 수준의 발달",
+                "1년 안에 발달 검사 결과가 정상 범위에 든다",
+                ["육아종합지원센터 발달 검사 의뢰"],
+            ),
+        ],
+    },
+    "school_grades": {
+        "client": {"name": "조은숙", "birth_date": datetime.date(1979, 9, 17), "sex": "F"},
+        "presenting_problem": "중학생 자녀의 성적이 하위권이라 속상하다고 함",
+        "demand": "학원비를 지원해 달라",
+        "goals": [
+            (
+                NeedDomain.SOCIAL,
+                "자녀의 자존감 회복",
+                "4개월 안에 자존감 척도 점수가 30% 이상 오른다",
+                ["복지관 아동 심리상담 연계"],
+            ),
+            (
+                NeedDomain.EDUCATION,
+                "학업 능력 향상",
+                "한 학기 안에 평균 성적이 지금보다 30% 오른다",
+                ["학습진단 검사 의뢰", "대학생 자원봉사 학습 멘토링 연결"],
+            ),
+        ],
+    },
+    "withheld_living_expenses": {
+        "client": {"name": "응우옌티투", "birth_date": datetime.date(1991, 1, 25), "sex": "F"},
+        "presenting_problem": "남편이 생활비를 주지 않아 불안하고 일자리를 구하고 싶다고 함",
+        "demand": "일자리를 소개해 달라",
+        "goals": [
+            (
+                NeedDomain.FAMILY,
+                "평등한 부부 관계 회복",
+                "3개월 안에 남편이 가계 사정을 함께 나누고 생활비를 맡긴다",
+                ["건강가정지원센터 부부상담 연계"],
+            ),
+        ],
+    },
+    "violence_and_drinking": {
+        "client": {"name": "팜티란", "birth_date": datetime.date(1988, 7, 8), "sex": "F"},
+        "presenting_problem": "남편이 술을 마시고 들어와 아이들을 때려 무섭다고 함(가정폭력 신고 이력 있음)",
+        "demand": "이혼하도록 도와 달라",
+        "goals": [
+            (
+                NeedDomain.HEALTH,
+                "남편의 건강 회복",
+                "3개월 안에 남편의 불면증이 나아진다",
+                ["복지관 중독 상담 연계"],
+            ),
+            (
+                NeedDomain.SAFETY,
+                "자녀의 안전 확보",
+                "3개월 안에 자녀에 대한 폭력이 70% 이상 줄어든다",
+                ["아동보호전문기관 연계", "접근금지명령 법률 지원"],
+            ),
+            (
+                NeedDomain.FAMILY,
+                "안정적인 가정생활",
+                "6개월 동안 폭력 없는 생활이 이어진다",
+                ["가족상담 연계"],
+            ),
+        ],
+    },
+}
+
+
+def intake(officer, client, example, disposition=Disposition.CASE_MANAGEMENT):
+    return services.record_intake(
+        client=client,
+        by=officer,
+        intake_date=timezone.localdate(),
+        route=IntakeRoute.WALK_IN,
+        presenting_problem=example["presenting_problem"],
+        strengths="이웃과 관계가 좋고 도움을 청할 줄 앎",
+        weaknesses="가까운 친척이 없음",
+        disposition=disposition,
+    )
+
+
+def assess(officer, case, example):
+    assessment = services.start_assessment(
+        case=case,
+        by=officer,
+        functional_assessment="일상생활은 스스로 하나 정서적으로 지쳐 있음",
+        risk_level="medium",
+    )
+    services.update_assessment(
+        assessment=assessment,
+        by=officer,
+        expected_version=assessment.version,
+        needs=[
+            {
+                "domain": domain,
+                "current_state": example["presenting_problem"],
+                "desired_state": purpose,
+                "change_strategy": goal,
+                "priority": n,
+            }
+            for n, (domain, purpose, goal, _services) in enumerate(example["goals"], start=1)
+        ],
+    )
+    return services.complete_assessment(assessment=assessment, by=officer)
+
+
+def select_with_consent(officer, supervisor, case):
+    services.decide_selection(
+        case=case, by=supervisor, selected=True, case_type="general", note="내부판정회의"
+    )
+    services.record_consent(
+        case=case,
+        by=officer,
+        services_consent=True,
+        sharing_consent=True,
+        shared_items=["basic", "progress"],
+        agencies="광진종합사회복지관\n광진구 보건소",
+        method=ConsentMethod.SIGNED_PAPER,
+    )
+
+
+def plan_goals(example):
+    today = timezone.localdate()
+    return [
+        {
+            "domain": domain,
+            "problem": example["presenting_problem"],
+            "demand": example["demand"],
+            "need": purpose,
+            "purpose": purpose,
+            "goal": goal,
+            "items": [
+                {
+                    "service_content": service,
+                    "priority": p,
+                    "period": "단기",
+                    "start_date": today,
+                    "end_date": today + datetime.timedelta(days=90),
+                    "times_per_week": 1,
+                    "provider_name": "광진종합사회복지관",
+                    "person_in_charge": "김상담",
+                    "monitoring_method": MonitoringMethod.REGULAR_CONTACT,
+                }
+                for p, service in enumerate(service_list, start=1)
+            ],
+        }
+        for domain, purpose, goal, service_list in example["goals"]
+    ]
+
+
+def plan_and_sign(officer, case, example):
+    plan = services.create_plan(
+        case=case,
+        by=officer,
+        short_term_goal="위기 요인을 줄인다",
+        long_term_goal="가족이 스스로 생활을 꾸린다",
+        goals=plan_goals(example),
+    )
+    return services.sign_plan(plan=plan, by=officer, method=ConsentMethod.SIGNED_PAPER)
+
+
+def monitor_all(officer, case, status="achieved"):
+    plan = case.plans.order_by("-number").first()
+    for item in plan.items.all():
+        services.record_monitoring(
+            case=case,
+            by=officer,
+            plan_item=item,
+            method=MonitoringMethod.REGULAR_CONTACT,
+            findings="계획대로 제공됨",
+            client_change="표정이 밝아짐",
+            item_status=status,
+        )
+
+
+def evaluate(officer, case):
+    plan = case.plans.order_by("-number").first()
+    return services.record_evaluation(
+        case=case,
+        by=officer,
+        process_evaluation="계획한 서비스가 제때 제공됨",
+        outcome_evaluation="목표를 대부분 이룸",
+        client_view="많이 나아졌다고 함",
+        goal_results=[
+            {"goal": g, "result": "achieved", "evidence": "점검 기록"} for g in plan.goals.all()
+        ],
+    )
+
+
+def move(case, transition, by, note=""):
+    return services.move_case(case=case, transition=transition, by=by, note=note)
+
+
+def run_to(stage, *, officer, supervisor, client, example):
+    """Run a fresh case up to ``stage`` (a Stage value) and return it."""
+    order = [
+        Stage.INTAKE,
+        Stage.ASSESSMENT,
+        Stage.SELECTION,
+        Stage.PLANNING,
+        Stage.INTERVENTION,
+        Stage.MONITORING,
+        Stage.EVALUATION,
+        Stage.CLOSURE,
+        Stage.FOLLOW_UP,
+        Stage.ENDED,
+    ]
+    case = intake(officer, client, example).case
+    steps = {
+        Stage.ASSESSMENT: lambda: move(case, "start_assessment", officer),
+        Stage.SELECTION: lambda: (
+            assess(officer, case, example),
+            move(case, "submit_for_selection", officer),
+        ),
+        Stage.PLANNING: lambda: (
+            select_with_consent(officer, supervisor, case),
+            move(case, "select", officer),
+        ),
+        Stage.INTERVENTION: lambda: (
+            plan_and_sign(officer, case, example),
+            move(case, "start_intervention", officer),
+        ),
+        Stage.MONITORING: lambda: (
+            services.record_intervention(
+                case=case, by=officer, kind="home_visit", note="가정방문 상담", place="자택"
+            ),
+            move(case, "start_monitoring", officer),
+        ),
+        Stage.EVALUATION: lambda: (
+            monitor_all(officer, case),
+            move(case, "start_evaluation", officer),
+        ),
+        Stage.CLOSURE: lambda: (
+            evaluate(officer, case),
+            services.propose_closure(
+                case=case,
+                by=officer,
+                reason="goal_achieved",
+                summary="목표 달성",
+                follow_up_until=timezone.localdate(),
+                follow_up_agreed=True,
+            ),
+            services.approve_closure(case=case, by=supervisor),
+            move(case, "close", officer),
+        ),
+        Stage.FOLLOW_UP: lambda: move(case, "start_follow_up", officer),
+        Stage.ENDED: lambda: (
+            services.record_follow_up(
+                case=case, by=officer, method="regular_contact", findings="변화가 유지됨"
+            ),
+            move(case, "end", officer),
+        ),
+    }
+    for step in order[1 : order.index(stage) + 1]:
+        steps[step]()
+    return case
+
+
+# --- seed_demo: cases in every stage in both demo dongs -------------------------------------------
+DEMO_STAGES = [
+    Stage.INTAKE, Stage.ASSESSMENT, Stage.SELECTION, Stage.PLANNING, Stage.INTERVENTION,
+    Stage.MONITORING, Stage.EVALUATION, Stage.CLOSURE, Stage.FOLLOW_UP, Stage.ENDED, Stage.NOT_SELECTED,
+]  # fmt: skip
+
+DEMO_CASE_CLIENTS = {
+    "능동": [
+        "윤미경",
+        "조은숙",
+        "응우옌티투",
+        "팜티란",
+        "김복순",
+        "이영철",
+        "박정희",
+        "최순덕",
+        "강민수",
+        "한지혜",
+        "임춘자",
+    ],
+    "구의제1동": [
+        "송미라",
+        "오세훈",
+        "배정자",
+        "신동욱",
+        "권영숙",
+        "황보람",
+        "안재석",
+        "유옥분",
+        "전민호",
+        "홍성희",
+        "구자영",
+    ],
+}
+
+
+def seed_demo_cases(*, dongs, officers, supervisors):
+    """Idempotent: a client who already has a case is left as it is."""
+    import datetime as dt
+
+    from .models import Client
+
+    examples = list(EXAMPLES.values())
+    for dong_name, names in DEMO_CASE_CLIENTS.items():
+        officer, supervisor = officers[dong_name], supervisors[dong_name]
+        for n, (name, stage) in enumerate(zip(names, DEMO_STAGES, strict=True)):
+            example = examples[n % len(examples)]
+            client, _ = Client.objects.get_or_create(
+                dong=dongs[dong_name],
+                name=name,
+                defaults={
+                    "birth_date": dt.date(1950 + 3 * n, 1 + n % 12, 1 + 2 * n),
+                    "sex": "F" if n % 2 == 0 else "M",
+                    "address": f"서울 광진구 {dong_name} 예시로 {10 + n}",
+                    "phone": f"010-{5000 + n:04d}-{1000 + 7 * n:04d}",
+                    "livelihood_status": ["basic", "near_poverty", "general"][n % 3],
+                    "created_by": officer,
+                    "updated_by": officer,
+                },
+            )
+            if client.cases.exists():
+                continue
+            if stage == Stage.NOT_SELECTED:
+                case = run_to(
+                    Stage.SELECTION,
+                    officer=officer,
+                    supervisor=supervisor,
+                    client=client,
+                    example=example,
+                )
+                services.decide_selection(
+                    case=case, by=supervisor, selected=False, note="긴급지원(①)으로 연계"
+                )
+                move(case, "reject", officer)
+            else:
+                run_to(
+                    stage, officer=officer, supervisor=supervisor, client=client, example=example
+                )

@@ -1,0 +1,310 @@
+"""The case pages: Korean forms that keep what was typed, moves refused with their reasons."""
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Case, Stage
+
+from . import lifecycle
+from .factories import ClientFactory, dong
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLE = lifecycle.EXAMPLES["school_grades"]
+
+
+@pytest.fixture
+def run(user_in_dong, supervisor):
+    def run_to(stage):
+        client_record = ClientFactory(dong=dong("능동"), name="조은숙")
+        return lifecycle.run_to(
+            stage,
+            officer=user_in_dong,
+            supervisor=supervisor,
+            client=client_record,
+            example=EXAMPLE,
+        )
+
+    return run_to
+
+
+def test_an_intake_with_disposition_three_opens_a_case_and_lands_on_it(
+    client, user_in_dong, client_in_dong
+):
+    client.force_login(user_in_dong)
+    response = client.post(
+        reverse("cases:intake_create", args=[client_in_dong.pk]),
+        {
+            "intake_date": "2026-11-02",
+            "route": "referral",
+            "route_detail": "통장 제보",
+            "presenting_problem": "월세 체납",
+            "urgency": "urgent",
+            "disposition": "case",
+        },
+    )
+    case = Case.objects.get()
+    assert response["Location"] == reverse("cases:case_detail", args=[case.pk])
+    assert case.number == "능동-2026-0001"
+    page = client.get(response["Location"]).content.decode()
+    assert "욕구사정 시작" in page
+    assert "초기상담" in page
+
+
+def test_a_refused_intake_keeps_what_was_typed(client, user_in_dong, client_in_dong):
+    client.force_login(user_in_dong)
+    response = client.post(
+        reverse("cases:intake_create", args=[client_in_dong.pk]),
+        {
+            "intake_date": "2026-11-02",
+            "route": "walk_in",
+            "presenting_problem": "",
+            "strengths": "이웃과 친함",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["presenting_problem"] == ["필수 항목입니다."]
+    assert response.context["form"].errors["disposition"] == ["필수 항목입니다."]
+    assert "이웃과 친함" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_the_case_page_shows_the_next_step_and_what_it_lacks(client, user_in_dong, run):
+    case = run(Stage.PLANNING)
+    client.force_login(user_in_dong)
+    page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert "다음 단계" in page
+    assert "개입 시작" in page
+    assert "서비스 계획을 작성하세요." in page
+
+
+def test_a_refused_move_says_why_in_korean(client, user_in_dong, run):
+    case = run(Stage.PLANNING)
+    client.force_login(user_in_dong)
+    response = client.post(
+        reverse("cases:case_move", args=[case.pk, "start_intervention"]), follow=True
+    )
+    assert "서비스 계획을 작성하세요." in response.content.decode()
+    case.refresh_from_db()
+    assert case.stage == Stage.PLANNING
+
+
+def test_the_assessment_form_saves_needs_and_completes(client, user_in_dong, run):
+    case = run(Stage.ASSESSMENT)
+    client.force_login(user_in_dong)
+    response = client.post(reverse("cases:assessment_start", args=[case.pk]))
+    assessment = case.assessments.get()
+    assert response["Location"] == reverse("cases:assessment_edit", args=[case.pk, 1])
+    form_page = client.get(response["Location"]).content.decode()
+    assert "이웃과 관계가 좋고" in form_page  # the intake's strengths, not typed twice
+    data = {
+        "loaded_version": assessment.version,
+        "assessed_on": "2026-11-03",
+        "functional_assessment": "일상생활 자립",
+        "strengths": "성실함",
+        "client_view": "",
+        "risk_level": "",
+        "needs-TOTAL_FORMS": "2",
+        "needs-INITIAL_FORMS": "0",
+        "needs-MIN_NUM_FORMS": "0",
+        "needs-MAX_NUM_FORMS": "1000",
+        "needs-1-priority": "1",  # the empty extra row, as the browser sends it
+        "needs-0-domain": "education",
+        "needs-0-priority": "1",
+        "needs-0-current_state": "성적 하위권",
+        "needs-0-desired_state": "학업 향상",
+        "needs-0-change_strategy": "",
+        "needs-0-client_view": "",
+    }
+    refused = client.post(response["Location"], {**data, "complete": "1"})
+    assert "욕구사정을 완료하기 전에 위기도를 고르세요." in refused.content.decode()
+    done = client.post(
+        response["Location"],
+        {**data, "risk_level": "medium", "loaded_version": assessment.version + 1, "complete": "1"},
+    )
+    assert done.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.is_complete
+    assert list(assessment.needs.values_list("domain", flat=True)) == ["education"]
+
+
+def test_the_plan_page_prefills_the_goal_from_the_assessed_need(client, user_in_dong, run):
+    case = run(Stage.PLANNING)
+    client.force_login(user_in_dong)
+    response = client.post(
+        reverse("cases:plan_create", args=[case.pk]),
+        {"short_term_goal": "단기", "long_term_goal": "장기"},
+    )
+    assert case.plans.get().number == 1
+    page = client.get(response["Location"])
+    assert page.context["goal_form"].initial["domain"] == "social"
+    assert page.context["goal_form"].initial["problem"] == EXAMPLE["presenting_problem"]
+
+
+def test_a_plan_item_ending_before_it_starts_is_refused_on_the_field(client, user_in_dong, run):
+    case = run(Stage.PLANNING)
+    client.force_login(user_in_dong)
+    client.post(
+        reverse("cases:plan_create", args=[case.pk]),
+        {"short_term_goal": "단기", "long_term_goal": "장기"},
+    )
+    client.post(
+        reverse("cases:plan_goal_add", args=[case.pk, 1]),
+        {
+            "goal-domain": "education",
+            "goal-problem": "p",
+            "goal-need": "n",
+            "goal-purpose": "u",
+            "goal-goal": "3개월 안에 성적 30% 향상",
+        },
+    )
+    goal = case.plans.get().goals.get()
+    response = client.post(
+        reverse("cases:plan_item_add", args=[case.pk, 1]),
+        {
+            "item-goal": goal.pk,
+            "item-service_content": "학습 멘토링",
+            "item-priority": 1,
+            "item-start_date": "2026-12-01",
+            "item-end_date": "2026-11-01",
+            "item-times_per_week": 2,
+            "item-provider_name": "복지관",
+            "item-monitoring_method": "provider",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["item_form"].errors["end_date"] == [
+        "종료일은 시작일보다 빠를 수 없습니다."
+    ]
+    assert "학습 멘토링" in response.content.decode()
+    signed = client.post(
+        reverse("cases:plan_sign", args=[case.pk, 1]),
+        {"sign-method": "paper", "sign-signed_on": "2026-11-05"},
+    )
+    assert "서명할 서비스 항목이 계획에 없습니다." in signed.content.decode()
+
+
+def test_only_the_supervisor_sees_the_selection_decision(client, user_in_dong, supervisor, run):
+    case = run(Stage.SELECTION)
+    client.force_login(user_in_dong)
+    assert (
+        "선정 여부 결정"
+        not in client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    )
+    refused = client.post(
+        reverse("cases:selection_decide", args=[case.pk]),
+        {"selected": "1", "case_type": "general", "decided_on": "2026-11-05"},
+    )
+    assert "복지팀장(슈퍼바이저)만" in refused.content.decode()
+    client.force_login(supervisor)
+    assert (
+        "선정 여부 결정"
+        in client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    )
+    assert (
+        client.post(
+            reverse("cases:selection_decide", args=[case.pk]),
+            {"selected": "1", "case_type": "general", "decided_on": "2026-11-05"},
+        ).status_code
+        == 302
+    )
+
+
+def test_the_timeline_shows_moves_counselling_and_monitoring(client, user_in_dong, run):
+    case = run(Stage.EVALUATION)
+    client.force_login(user_in_dong)
+    timeline = client.get(reverse("cases:case_detail", args=[case.pk])).context["timeline"]
+    kinds = {event["kind"] for event in timeline}
+    assert {
+        "stage",
+        "intake",
+        "assessment",
+        "selection",
+        "consent",
+        "plan",
+        "intervention",
+        "monitoring",
+    } <= kinds
+
+
+def test_the_case_list_filters_by_stage_and_manager_in_bounded_queries(
+    client, user_in_dong, supervisor, run, django_assert_max_num_queries
+):
+    for stage in (Stage.ASSESSMENT, Stage.PLANNING, Stage.INTERVENTION):
+        run(stage)
+    client.force_login(user_in_dong)
+    url = reverse("cases:case_list")
+    with django_assert_max_num_queries(16):
+        response = client.get(url)
+    assert response.context["page"].paginator.count == 3
+    assert [c.stage for c in client.get(url, {"stage": "planning"}).context["page"]] == ["planning"]
+    assert client.get(url, {"manager": "me"}).context["page"].paginator.count == 3
+    assert client.get(url, {"manager": str(user_in_dong.pk)}).context["page"].paginator.count == 3
+
+
+def test_overdue_monitoring_is_found(client, user_in_dong, run):
+    import datetime
+
+    case = run(Stage.INTERVENTION)
+    Case.objects.filter(pk=case.pk).update(opened_on=lifecycle.TODAY - datetime.timedelta(days=45))
+    client.force_login(user_in_dong)
+    found = client.get(reverse("cases:case_list"), {"overdue": "monitoring"}).context["page"]
+    assert [c.pk for c in found] == [case.pk]
+
+
+def test_the_dashboard_puts_what_waits_for_the_supervisor_on_top(client, supervisor, run):
+    case = run(Stage.SELECTION)
+    client.force_login(supervisor)
+    response = client.get("/")
+    assert [c.pk for c in response.context["waiting"]["selection"]] == [case.pk]
+    assert "선정 결정을 기다리는 사례" in response.content.decode()
+
+
+def test_saving_an_assessment_again_unchanged_keeps_its_needs(client, user_in_dong, run):
+    case = run(Stage.ASSESSMENT)
+    client.force_login(user_in_dong)
+    client.post(reverse("cases:assessment_start", args=[case.pk]))
+    assessment = case.assessments.get()
+    url = reverse("cases:assessment_edit", args=[case.pk, 1])
+    row = {
+        "needs-0-domain": "education",
+        "needs-0-priority": "1",
+        "needs-0-current_state": "하위권",
+        "needs-0-desired_state": "향상",
+        "needs-0-change_strategy": "",
+        "needs-0-client_view": "",
+    }
+    base = {
+        "assessed_on": "2026-11-03",
+        "functional_assessment": "자립",
+        "strengths": "",
+        "client_view": "",
+        "risk_level": "low",
+        "needs-MIN_NUM_FORMS": "0",
+        "needs-MAX_NUM_FORMS": "1000",
+    }
+    client.post(
+        url,
+        {
+            **base,
+            **row,
+            "loaded_version": assessment.version,
+            "needs-TOTAL_FORMS": "1",
+            "needs-INITIAL_FORMS": "0",
+        },
+    )
+    # The page now shows the row as an initial form; the officer saves again without touching it.
+    client.post(
+        url,
+        {
+            **base,
+            **row,
+            "loaded_version": assessment.version + 1,
+            "needs-TOTAL_FORMS": "2",
+            "needs-INITIAL_FORMS": "1",
+            "needs-1-priority": "1",
+        },
+    )
+    assert list(assessment.needs.values_list("domain", "current_state")) == [
+        ("education", "하위권")
+    ]
