@@ -37,9 +37,12 @@ PHONE_RE = re.compile(r"^0\d{1,2}-?\d{3,4}-?\d{4}$")
 
 PHONE_INVALID = _("Enter a phone number like 010-1234-5678 or 02-123-4567.")
 WITNESS_REQUIRED = _("A verbal consent needs the name of its witness.")
-AGENCIES_REQUIRED = _("Name the agencies the information may be shared with, one per line.")
+AGENCIES_REQUIRED = _(
+    "Choose the providers (or write the other agencies) the information may be shared with."
+)
 END_BEFORE_START = _("The end date cannot be before the start date.")
 FOLLOW_UP_BEFORE_CLOSURE = _("The follow-up cannot end before the closure date.")
+PROVIDER_REQUIRED = _("Choose a resource or a provider, or write the providing agency.")
 DUE_BEFORE_RECEIVED = _("The deadline cannot be before the day the report was received.")
 
 
@@ -206,22 +209,33 @@ class ConsentForm(forms.ModelForm):
     class Meta:
         model = Consent
         fields = [
-            "services_consent",
-            "sharing_consent",
-            "shared_items",
-            "agencies",
-            "valid_from",
-            "method",
-            "witness_name",
-        ]
-        widgets = {"valid_from": DateInput(), "agencies": forms.Textarea(attrs={"rows": 3})}
+            "services_consent", "sharing_consent", "shared_items", "providers", "agencies",
+            "valid_from", "method", "witness_name",
+        ]  # fmt: skip
+        widgets = {
+            "valid_from": DateInput(),
+            "agencies": forms.Textarea(attrs={"rows": 2}),
+            "providers": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from resources.models import Provider
+
+        self.fields["providers"].queryset = Provider.objects.for_user(user).filter(
+            archived_at__isnull=True
+        )
 
     def clean(self):
         data = super().clean()
         if data.get("method") == ConsentMethod.VERBAL and not data.get("witness_name"):
             self.add_error("witness_name", WITNESS_REQUIRED)
-        if data.get("sharing_consent") and not data.get("agencies", "").strip():
-            self.add_error("agencies", AGENCIES_REQUIRED)
+        if (
+            data.get("sharing_consent")
+            and not data.get("providers")
+            and not data.get("agencies", "").strip()
+        ):
+            self.add_error("providers", AGENCIES_REQUIRED)
         return data
 
 
@@ -257,7 +271,7 @@ class PlanItemForm(forms.ModelForm):
         model = PlanItem
         fields = [
             "goal", "service_content", "priority", "period", "start_date", "end_date", "times_per_week",
-            "provider_name", "person_in_charge", "monitoring_method",
+            "resource", "provider", "provider_name", "person_in_charge", "monitoring_method",
         ]  # fmt: skip
         widgets = {
             "start_date": DateInput(),
@@ -265,9 +279,21 @@ class PlanItemForm(forms.ModelForm):
             "service_content": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, plan, user, **kwargs):
         super().__init__(*args, **kwargs)
+        from resources.models import Provider, Resource
+
         self.fields["goal"].queryset = plan.goals.all()
+        # Choice lists are scoped exactly like the registry's own pages.
+        self.fields["resource"].queryset = (
+            Resource.objects.for_user(user)
+            .filter(archived_at__isnull=True)
+            .select_related("provider")
+        )
+        self.fields["provider"].queryset = Provider.objects.for_user(user).filter(
+            archived_at__isnull=True
+        )
+        self.fields["provider_name"].required = False
 
     def clean(self):
         data = super().clean()
@@ -277,6 +303,16 @@ class PlanItemForm(forms.ModelForm):
             and data["end_date"] < data["start_date"]
         ):
             self.add_error("end_date", END_BEFORE_START)
+        resource, provider = data.get("resource"), data.get("provider")
+        if resource is not None and provider is None:
+            data["provider"] = provider = resource.provider
+        if not data.get("provider_name"):
+            if provider is not None:
+                data["provider_name"] = provider.name
+            elif resource is not None:
+                data["provider_name"] = resource.name
+            else:
+                self.add_error("provider_name", PROVIDER_REQUIRED)
         return data
 
 

@@ -75,6 +75,7 @@ SELECTED_NEEDS_TYPE = _("Choose general or specialised for a selected case.")
 CONSENT_ALREADY_WITHDRAWN = _("This consent was already withdrawn.")
 CLOSURE_NOT_PROPOSED = _("There is no closure proposal to approve.")
 INTAKE_HAS_CASE = _("This intake already opened a case.")
+NOT_IN_REGISTRY = _("Choose a resource or provider from your gu's registry.")
 DISCOVERY_NEEDS_RESULT = _("Choose the result of the investigation.")
 DISCOVERY_INTAKE_VIA_BUTTON = _("To take the household to intake, use the intake button.")
 DISCOVERY_ALREADY_CLOSED = _("This entry is already closed.")
@@ -314,11 +315,23 @@ def decide_selection(
 
 
 @transaction.atomic
-def record_consent(*, case, by, **data) -> Consent:
+def record_consent(*, case, by, providers=(), **data) -> Consent:
+    """The client's consent. ``providers``: registered providers sharing is allowed with."""
+    from resources.models import Provider
+
     ensure_can_edit(by, case)
+    providers = list(providers)
+    visible = set(
+        Provider.objects.for_user(by)
+        .filter(pk__in=[p.pk for p in providers])
+        .values_list("pk", flat=True)
+    )
+    if any(p.pk not in visible for p in providers):
+        raise ApplicationError(NOT_IN_REGISTRY)
     consent = Consent(case=case, created_by=by, updated_by=by, **data)
     consent.full_clean()
     consent.save()
+    consent.providers.set(providers)
     return consent
 
 
@@ -376,7 +389,7 @@ def _goals_of(plan):
     goal_fields = ["domain", "problem", "demand", "need", "purpose", "goal", "order"]
     item_fields = [
         "service_content", "priority", "period", "start_date", "end_date", "times_per_week",
-        "provider_name", "person_in_charge", "monitoring_method",
+        "resource", "provider", "provider_name", "person_in_charge", "monitoring_method",
     ]  # fmt: skip
     return [
         {
@@ -432,12 +445,22 @@ def add_plan_item(*, plan, goal, by, **data) -> PlanItem:
     ensure_can_edit(by, plan.case)
     if goal.plan_id != plan.pk:
         raise ApplicationError(MOVE_UNKNOWN)
+    _ensure_registry_visible(by, resource=data.get("resource"), provider=data.get("provider"))
     if plan.is_signed:
         raise ApplicationError(PLAN_SIGNED_FROZEN)
     item = PlanItem(plan=plan, goal=goal, **data)
     item.full_clean()
     item.save()
     return item
+
+
+def _ensure_registry_visible(by, *, resource=None, provider=None):
+    from resources.models import Provider, Resource
+
+    if resource is not None and not Resource.objects.for_user(by).filter(pk=resource.pk).exists():
+        raise ApplicationError(NOT_IN_REGISTRY)
+    if provider is not None and not Provider.objects.for_user(by).filter(pk=provider.pk).exists():
+        raise ApplicationError(NOT_IN_REGISTRY)
 
 
 @transaction.atomic

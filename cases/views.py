@@ -301,11 +301,21 @@ def case_move(request, case_pk, transition):
 
 
 def _record_view(
-    request, case_pk, *, form_class, save, title, template="cases/record_form.html", with_case=False
+    request,
+    case_pk,
+    *,
+    form_class,
+    save,
+    title,
+    template="cases/record_form.html",
+    with_case=False,
+    with_user=False,
 ):
     """A form that adds one record to a case through a service, then returns to the case."""
     case = _load_case(request, case_pk, write=True)
     kwargs = {"case": case} if with_case else {}
+    if with_user:
+        kwargs["user"] = request.user
     form = form_class(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
@@ -345,6 +355,7 @@ def consent_create(request, case_pk):
         request,
         case_pk,
         form_class=ConsentForm,
+        with_user=True,
         title=_("Record consent"),
         save=lambda case, form: services.record_consent(
             case=case, by=request.user, **form.cleaned_data
@@ -587,6 +598,7 @@ def _plan_context(request, case, plan, **bound_forms):
         "goal_form": PlanGoalForm(prefix="goal", initial=_next_goal_initial(case, plan)),
         "item_form": PlanItemForm(
             plan=plan,
+            user=request.user,
             prefix="item",
             initial={
                 "goal": last_goal.pk if last_goal else None,
@@ -685,7 +697,7 @@ def plan_goal_add(request, case_pk, number):
 @require_POST
 def plan_item_add(request, case_pk, number):
     def build(plan):
-        return PlanItemForm(request.POST, plan=plan, prefix="item")
+        return PlanItemForm(request.POST, plan=plan, user=request.user, prefix="item")
 
     def save(plan, form):
         data = dict(form.cleaned_data)

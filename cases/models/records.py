@@ -165,8 +165,16 @@ class Consent(CaseRecord):
     services_consent = models.BooleanField(_("consents to receiving services"), default=True)
     sharing_consent = models.BooleanField(_("consents to sharing information"), default=False)
     shared_items = models.JSONField(_("what may be shared"), default=list, blank=True)
+    providers = models.ManyToManyField(
+        "resources.Provider",
+        blank=True,
+        related_name="consents",
+        verbose_name=_("registered providers it may be shared with"),
+    )
     agencies = models.TextField(
-        _("agencies it may be shared with"), blank=True, help_text=_("One agency per line.")
+        _("other agencies it may be shared with"),
+        blank=True,
+        help_text=_("Agencies not in the registry, one per line."),
     )
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
     method = models.CharField(_("how it was given"), max_length=20, choices=ConsentMethod.choices)
@@ -195,6 +203,14 @@ class Consent(CaseRecord):
     def is_active(self, on=None):
         on = on or timezone.localdate()
         return self.valid_from <= on and (self.withdrawn_on is None or self.withdrawn_on > on)
+
+    def covers(self, provider, on=None):
+        """May the client's information be shared with this registered provider on that day?"""
+        return (
+            self.sharing_consent
+            and self.is_active(on)
+            and self.providers.filter(pk=provider.pk).exists()
+        )
 
     @property
     def agency_list(self):
@@ -311,7 +327,27 @@ class PlanItem(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     times_per_week = models.PositiveSmallIntegerField(_("times per week"))
-    provider_name = models.CharField(_("providing agency"), max_length=100)
+    resource = models.ForeignKey(
+        "resources.Resource",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_items",
+        verbose_name=_("resource"),
+    )
+    provider = models.ForeignKey(
+        "resources.Provider",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_items",
+        verbose_name=_("provider"),
+    )
+    provider_name = models.CharField(
+        _("providing agency"),
+        max_length=100,
+        help_text=_("As printed on the form; filled from the provider when one is chosen."),
+    )
     person_in_charge = models.CharField(_("person in charge"), max_length=50, blank=True)
     monitoring_method = models.CharField(
         _("monitoring method"), max_length=20, choices=MonitoringMethod.choices
