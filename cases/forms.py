@@ -9,6 +9,7 @@ from casemgmt.core.forms import VersionedFormMixin
 from .models import (
     Assessment,
     AssessmentNeed,
+    Case,
     CaseType,
     Client,
     Closure,
@@ -20,6 +21,7 @@ from .models import (
     Evaluation,
     FollowUpCheck,
     GoalResult,
+    GuInvolvement,
     HouseholdMember,
     Intake,
     Intervention,
@@ -544,3 +546,47 @@ class DiscoveryFilterForm(forms.Form):
         label=_("Source"), required=False, choices=[("", _("All")), *DiscoverySource.choices]
     )
     overdue = forms.BooleanField(label=_("Only past the deadline"), required=False)
+
+
+# --- the case's team and the gu team -------------------------------------------------------------------
+class CaseTeamForm(VersionedFormMixin, forms.ModelForm):
+    note = forms.CharField(
+        label=_("Reason for the change"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    class Meta:
+        model = Case
+        fields = ["primary_manager", "assistant", "partner_worker"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from casemgmt.core.models import User
+
+        officers = User.objects.filter(dong_id=self.instance.dong_id, is_active=True).order_by(
+            "name"
+        )
+        self.fields["primary_manager"].queryset = officers
+        self.fields["assistant"].queryset = officers
+
+
+class HandoverForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("How"),
+        choices=[
+            (GuInvolvement.SHARED, GuInvolvement.SHARED.label),
+            (GuInvolvement.TRANSFERRED, GuInvolvement.TRANSFERRED.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    gu_manager = forms.ModelChoiceField(label=_("Gu case manager"), queryset=None)
+    note = forms.CharField(
+        label=_("Why, and what the gu team should know"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        from casemgmt.core.models import User
+
+        self.fields["gu_manager"].queryset = User.objects.filter(
+            gu_id=case.dong.gu_id, dong__isnull=True, is_active=True, groups__name="gu_staff"
+        ).order_by("name")

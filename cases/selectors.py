@@ -136,7 +136,13 @@ def waiting_for(*, user):
             .select_related("client", "primary_manager")
             .distinct()[:20]
         )
-    mine = visible.filter(Q(primary_manager=user) | Q(assistant=user))
+    if user.has_perm("core.scope_whole_gu"):
+        waiting["gu_cases"] = list(
+            visible.filter(gu_manager=user, stage__in=Stage.open_stages()).select_related(
+                "client", "dong"
+            )[:20]
+        )
+    mine = visible.filter(Q(primary_manager=user) | Q(assistant=user) | Q(gu_manager=user))
     waiting["monitoring"] = list(
         case_list(user=user, filters={"overdue": "monitoring"}).filter(pk__in=mine.values("pk"))[
             :20
@@ -223,6 +229,9 @@ def case_timeline(*, case):
             detail=f.findings,
             by=f.created_by,
         )
+    for o in case.ownership_changes.select_related("from_user", "to_user", "by"):
+        title = f"{o.get_kind_display()}: {o.from_user or '-'} → {o.to_user or '-'}"
+        add(o.at, "ownership", title, at=o.at, detail=o.note, by=o.by)
     events.sort(key=lambda e: (e["date"], e["at"]), reverse=True)
     return events
 

@@ -4,13 +4,14 @@ full_clean(); save(). Errors are ApplicationError with the Korean text officers 
 import dataclasses
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
-from casemgmt.core.access import SCOPE_OWN_DONG, can_create_in_dong, ensure_can_edit
+from casemgmt.core.access import SCOPE_OWN_DONG, SCOPE_WHOLE_GU, can_create_in_dong, ensure_can_edit
 from casemgmt.core.exceptions import ApplicationError
 from casemgmt.core.models import Dong
 from casemgmt.core.versioning import save_versioned
@@ -19,7 +20,9 @@ from .models import (
     Assessment,
     AssessmentNeed,
     Case,
+    CaseOwnership,
     CaseStageChange,
+    CaseType,
     Client,
     Closure,
     Consent,
@@ -29,10 +32,12 @@ from .models import (
     Evaluation,
     EvaluationGoal,
     FollowUpCheck,
+    GuInvolvement,
     HouseholdMember,
     Intake,
     Intervention,
     Monitoring,
+    OwnershipChange,
     PlanGoal,
     PlanItem,
     SelectionDecision,
@@ -75,6 +80,13 @@ SELECTED_NEEDS_TYPE = _("Choose general or specialised for a selected case.")
 CONSENT_ALREADY_WITHDRAWN = _("This consent was already withdrawn.")
 CLOSURE_NOT_PROPOSED = _("There is no closure proposal to approve.")
 INTAKE_HAS_CASE = _("This intake already opened a case.")
+HANDOVER_ONLY_SPECIALISED = _(
+    "Only a specialised case can be shared with or transferred to the gu team."
+)
+HANDOVER_NEEDS_GU_OFFICER = _("Choose an officer of the gu's integrated case-management team.")
+HANDOVER_NOTHING_TO_RETURN = _("This case is not with the gu team.")
+HANDOVER_CASE_ENDED = _("This case has ended.")
+TEAM_NOT_OF_DONG = _("Choose officers of the case's own dong.")
 NOT_IN_REGISTRY = _("Choose a resource or provider from your gu's registry.")
 DISCOVERY_NEEDS_RESULT = _("Choose the result of the investigation.")
 DISCOVERY_INTAKE_VIA_BUTTON = _("To take the household to intake, use the intake button.")
@@ -280,12 +292,24 @@ def complete_assessment(*, assessment, by) -> Assessment:
 
 
 # --- selection and consent -----------------------------------------------------------------------------
-def _ensure_supervisor(by, case):
-    ensure_can_edit(by, case)
-    if not (
+def is_dong_leader(by, case):
+    return (
         by.has_perm("core.supervise_dong")
         and by.has_perm(SCOPE_OWN_DONG)
         and by.dong_id == case.dong_id
+    )
+
+
+def is_gu_team(by, case):
+    return by.has_perm(SCOPE_WHOLE_GU) and by.gu_id is not None and by.gu_id == case.dong.gu_id
+
+
+def _ensure_supervisor(by, case):
+    """Decisions are the dong team leader's, or the gu team's for a case transferred to it."""
+    ensure_can_edit(by, case)
+    if not (
+        is_dong_leader(by, case)
+        or (case.gu_involvement == GuInvolvement.TRANSFERRED and is_gu_team(by, case))
     ):
         raise ApplicationError(ONLY_SUPERVISOR)
 
@@ -711,3 +735,97 @@ def import_discovery_list(
             entry.save()
     report.created = entries
     return report
+
+
+# --- who holds the case: its case manager, and the gu team --------------------------------------------------
+@transaction.atomic
+def hand_over_to_gu(*, case, by, mode, gu_manager, note="") -> Case:
+    """The dong's team leader shares a specialised case with the gu team, or transfers it.
+
+    Shared: both teams work on it. Transferred: the gu team works on it, the dong team reads it.
+    """
+    ensure_can_edit(by, case)
+    if not is_dong_leader(by, case):
+        raise ApplicationError(ONLY_SUPERVISOR)
+    if case.stage in (Stage.ENDED, Stage.NOT_SELECTED):
+        raise ApplicationError(HANDOVER_CASE_ENDED)
+    if case.case_type != CaseType.SPECIALISED:
+        raise ApplicationError(HANDOVER_ONLY_SPECIALISED)
+    if mode not in (GuInvolvement.SHARED, GuInvolvement.TRANSFERRED):
+        raise ApplicationError(MOVE_UNKNOWN)
+    if gu_manager is None or not (gu_manager.is_active and is_gu_team(gu_manager, case)):
+        raise ApplicationError(HANDOVER_NEEDS_GU_OFFICER)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    locked.gu_involvement, locked.gu_manager = mode, gu_manager
+    locked.updated_by, locked.version = by, locked.version + 1
+    locked.save(
+        update_fields=["gu_involvement", "gu_manager", "updated_by", "version", "updated_at"]
+    )
+    kind = OwnershipChange.SHARE if mode == GuInvolvement.SHARED else OwnershipChange.TRANSFER
+    CaseOwnership.objects.create(
+        case=case, kind=kind, from_user=case.primary_manager, to_user=gu_manager, by=by, note=note
+    )
+    case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def return_to_dong(*, case, by, note="") -> Case:
+    """The gu team hands the case back, or the dong's team leader takes it back."""
+    if not Case.objects.for_user(by).filter(pk=case.pk).exists():
+        raise PermissionDenied
+    if not (
+        is_dong_leader(by, case) or (is_gu_team(by, case) and by.has_perm("cases.change_case"))
+    ):
+        raise ApplicationError(ONLY_SUPERVISOR)
+    if case.gu_involvement == GuInvolvement.NONE:
+        raise ApplicationError(HANDOVER_NOTHING_TO_RETURN)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    previous = locked.gu_manager
+    locked.gu_involvement, locked.gu_manager = GuInvolvement.NONE, None
+    locked.updated_by, locked.version = by, locked.version + 1
+    locked.save(
+        update_fields=["gu_involvement", "gu_manager", "updated_by", "version", "updated_at"]
+    )
+    CaseOwnership.objects.create(
+        case=case,
+        kind=OwnershipChange.RETURN,
+        from_user=previous,
+        to_user=case.primary_manager,
+        by=by,
+        note=note,
+    )
+    case.refresh_from_db()
+    return case
+
+
+def change_case_team(
+    *, case, by, expected_version, primary_manager, assistant=None, partner_worker="", note=""
+) -> Case:
+    """The case's team. Changing the primary case manager is the team leader's decision, recorded."""
+    ensure_can_edit(by, case)
+    for officer in filter(None, [primary_manager, assistant]):
+        if officer.dong_id != case.dong_id or not officer.is_active:
+            raise ApplicationError(TEAM_NOT_OF_DONG)
+    # The stored row decides what changed: a bound form has already copied the new values onto ``case``.
+    previous = Case.objects.select_related("primary_manager").get(pk=case.pk).primary_manager
+    changed_manager = primary_manager.pk != previous.pk
+    if changed_manager:
+        _ensure_supervisor(by, case)
+    with transaction.atomic():
+        case.primary_manager, case.assistant, case.partner_worker = (
+            primary_manager,
+            assistant,
+            partner_worker,
+        )
+        save_versioned(case, by=by, expected_version=expected_version)
+        if changed_manager:
+            CaseOwnership.objects.create(
+                case=case,
+                kind=OwnershipChange.PRIMARY_MANAGER,
+                from_user=previous,
+                to_user=primary_manager,
+                by=by,
+                note=note,
+            )
+    return case

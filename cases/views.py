@@ -22,6 +22,7 @@ from . import services
 from .forms import (
     AssessmentForm,
     CaseFilterForm,
+    CaseTeamForm,
     ClientFilterForm,
     ClientForm,
     ClosureForm,
@@ -32,6 +33,7 @@ from .forms import (
     EvaluationForm,
     FollowUpForm,
     GoalResultForm,
+    HandoverForm,
     HouseholdMemberForm,
     IntakeForm,
     InterventionForm,
@@ -263,6 +265,8 @@ def case_detail(request, case_pk):
             "case": case,
             "can_edit": editable,
             "is_supervisor": editable and request.user.has_perm("core.supervise_dong"),
+            "is_dong_leader": services.is_dong_leader(request.user, case),
+            "is_gu_team": services.is_gu_team(request.user, case),
             "moves": case.moves() if editable else [],
             "timeline": case_timeline(case=case),
             "assessment": latest_assessment(case),
@@ -912,3 +916,81 @@ def discovery_detail(request, entry_pk):
             "intakes": entry.intakes.select_related("client", "case"),
         },
     )
+
+
+# --- the case's team, and hand-over to the gu team ---------------------------------------------------------------
+def case_team(request, case_pk):
+    case = _load_case(request, case_pk, write=True)
+    form = CaseTeamForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_case_team(
+                case=case, by=request.user, expected_version=form.expected_version(),
+                primary_manager=data["primary_manager"], assistant=data["assistant"],
+                partner_worker=data["partner_worker"], note=data["note"],
+            )  # fmt: skip
+        except ConcurrentEditError as error:
+            form.data = form.data.copy()
+            form.data["loaded_version"] = Case.objects.get(pk=case.pk).version
+            form.add_error(None, error.message)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("cases:case_detail", case_pk=case.pk)
+    return render(
+        request,
+        "cases/record_form.html",
+        {
+            "form": form,
+            "case": case,
+            "client": case.client,
+            "title": _("The case's team"),
+            "cancel_url": reverse("cases:case_detail", args=[case.pk]),
+        },
+    )
+
+
+def case_handover(request, case_pk):
+    case = _load_case(request, case_pk, write=True)
+    form = HandoverForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.hand_over_to_gu(case=case, by=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("The gu team now has the case: %(mode)s.")
+                % {"mode": case.get_gu_involvement_display()},
+            )
+            return redirect("cases:case_detail", case_pk=case.pk)
+    return render(
+        request,
+        "cases/record_form.html",
+        {
+            "form": form,
+            "case": case,
+            "client": case.client,
+            "title": _("Share with or transfer to the gu team"),
+            "cancel_url": reverse("cases:case_detail", args=[case.pk]),
+        },
+    )
+
+
+@require_POST
+def case_return(request, case_pk):
+    case = _load_case(
+        request, case_pk
+    )  # the dong's leader reads a transferred case; the service decides
+    form = MoveForm(request.POST)
+    form.is_valid()
+    try:
+        services.return_to_dong(case=case, by=request.user, note=form.cleaned_data.get("note", ""))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The case is back with the dong team."))
+    return redirect("cases:case_detail", case_pk=case.pk)

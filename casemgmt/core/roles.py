@@ -56,7 +56,15 @@ _RESOURCE_WORK = [
 ROLE_PERMISSIONS = {
     Role.CASE_MANAGER: ["core.scope_own_dong", *_CLIENT_WORK, *_RESOURCE_WORK],
     Role.SUPERVISOR: ["core.scope_own_dong", "core.supervise_dong", *_CLIENT_WORK, *_RESOURCE_WORK],
-    Role.GU_STAFF: ["core.scope_whole_gu", *_GU_READ, "core.view_accessrecord", *_RESOURCE_WORK],
+    # Gu staff read every dong; they change only the cases a dong shares with them or transfers to
+    # them (cases.models.scope decides which).
+    Role.GU_STAFF: [
+        "cases.change_case",
+        "core.scope_whole_gu",
+        *_GU_READ,
+        "core.view_accessrecord",
+        *_RESOURCE_WORK,
+    ],
     # Accounts, not clients: least privilege keeps personal data out of the administrator's view.
     Role.SYSADMIN: [
         "core.view_user",

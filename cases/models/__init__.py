@@ -6,7 +6,7 @@ case     — 사례: the state machine, its guards and the stage history
 records  — what each stage produces: 욕구사정, 선정, 동의, 서비스제공 계획, 개입, 점검, 평가, 종결, 사후관리
 """
 
-from .case import Case, CaseQuerySet, CaseStageChange, Stage  # noqa: F401
+from .case import Case, CaseOwnership, CaseQuerySet, CaseStageChange, OwnershipChange, Stage  # noqa: F401
 from .clients import (  # noqa: F401
     BIRTH_DATE_IN_FUTURE,
     Client,
@@ -48,3 +48,4 @@ from .records import (  # noqa: F401
     ServicePlan,
     SharedItem,
 )
+from .scope import GuInvolvement  # noqa: F401

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from casemgmt.core.access import ScopedQuerySet
 from casemgmt.core.versioning import VersionedModel
 
 from .intake import Disposition
 from .records import CaseType, ClosureReason, ItemStatus
+from .scope import CaseScopedQuerySet, GuInvolvement
 
 REASSESSMENT_INTERVAL_DAYS = 365
 
@@ -282,7 +282,7 @@ def _ready(name):
 
 
 # --- the case -------------------------------------------------------------------------------------
-class CaseQuerySet(ScopedQuerySet):
+class CaseQuerySet(CaseScopedQuerySet):
     dong_lookup = "dong"
 
     def open(self):
@@ -334,6 +334,23 @@ class Case(ConcurrentTransitionMixin, VersionedModel):
     )
     cycle = models.PositiveSmallIntegerField(_("cycle"), default=1, editable=False)
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
+    gu_involvement = models.CharField(
+        _("gu team"),
+        max_length=20,
+        choices=GuInvolvement.choices,
+        blank=True,
+        default=GuInvolvement.NONE,
+        editable=False,
+    )
+    gu_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="gu_cases",
+        editable=False,
+        verbose_name=_("gu case manager"),
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -538,3 +555,48 @@ class CaseStageChange(models.Model):
 
     def __str__(self):
         return f"{self.case}: {self.source} → {self.target}"
+
+
+class OwnershipChange(models.TextChoices):
+    PRIMARY_MANAGER = "primary_manager", _("Case manager changed")
+    SHARE = "share", _("Shared with the gu team")
+    TRANSFER = "transfer", _("Transferred to the gu team")
+    RETURN = "return", _("Returned to the dong team")
+
+
+class CaseOwnership(models.Model):
+    """One row per change of who holds the case: its case manager, or the gu team's part in it."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="ownership_changes", verbose_name=_("case")
+    )
+    kind = models.CharField(_("change"), max_length=20, choices=OwnershipChange.choices)
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from"),
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("to"),
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("ownership change")
+        verbose_name_plural = _("ownership changes")
+        ordering = ["case", "at", "id"]
+
+    def __str__(self):
+        return f"{self.case}: {self.get_kind_display()}"

@@ -5,15 +5,15 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casemgmt.core.access import ScopedQuerySet
 from casemgmt.core.versioning import VersionedModel
 
 from ..choices import NeedDomain
+from .scope import CaseScopedQuerySet
 
 
-class CaseRecordQuerySet(ScopedQuerySet):
+class CaseRecordQuerySet(CaseScopedQuerySet):
     dong_lookup = "case__dong"
-    change_permission = "cases.change_case"
+    case_prefix = "case__"
 
 
 class CaseRecord(VersionedModel):
