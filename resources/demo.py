@@ -13,7 +13,7 @@ from django.utils import timezone
 from casemgmt.core.models import Dong, Gu, User
 from casemgmt.core.reference import ensure_gwangjin
 
-from .models import Provider, Resource, ResourceDevelopment
+from .models import Provider, Referral, Resource, ResourceDevelopment, consent_missing
 
 # name, sector, kind, contact person, phone, address, service area (dong names; empty: whole gu),
 # takes part in case conferences, registering dong (None: the gu office)
@@ -179,3 +179,116 @@ def seed_demo_resources():
             },
         )
     return {"providers": len(providers), "resources": len(resources)}
+
+
+# --- referrals ----------------------------------------------------------------------------------
+
+# dong, stage of the demo case, service content of its plan item, resource (None: the provider
+# alone), provider (None: the resource's), the steps after the request (status, note), and the
+# supervisor's reason when the referral goes without the client's consent to that provider.
+DEMO_REFERRALS = [
+    ("능동", "intervention", "보건소 영유아 건강검진 연계", "방문건강관리", None,
+     [("accepted", "방문 일정 협의"), ("in_service", "첫 방문 완료")], ""),
+    ("능동", "intervention", "치료비 지원 신청", "저소득 주민 진료비 감면", None,
+     [("accepted", "차상위 확인서 제출")], ""),
+    ("능동", "monitoring", "대학생 자원봉사 학습 멘토링 연결", "방과후 돌봄", None,
+     [("declined", "정원이 모두 차서 대기 등록만 가능하다고 함")], ""),
+    ("능동", "monitoring", "복지관 아동 심리상담 연계", None, "아차산햇살종합사회복지관",
+     [("in_service", "주 1회 놀이치료 시작")], ""),
+    ("능동", "evaluation", "건강가정지원센터 부부상담 연계", "가족 관계 회복 상담", None,
+     [("accepted", ""), ("in_service", ""), ("ended", "부부상담 8회를 마침")], ""),
+    ("구의제1동", "intervention", "보건소 영유아 건강검진 연계", "방문건강관리", None, [],
+     "아이의 고열이 계속되어 급히 연계함. 보호자가 구두로 동의했고 서면 동의는 다음 방문 때 받기로 함"),
+    ("구의제1동", "monitoring", "대학생 자원봉사 학습 멘토링 연결", "대학생 학습 도우미", None,
+     [("accepted", ""), ("in_service", "주 2회 숙제 지도")], ""),
+    ("구의제1동", "evaluation", "건강가정지원센터 부부상담 연계", "가족 관계 회복 상담", None,
+     [("in_service", "바로 상담 시작"), ("ended", "목표 달성으로 종료")], ""),
+]  # fmt: skip
+
+
+@transaction.atomic
+def seed_demo_referrals():
+    """Link plan items of the demo cases in intervention, monitoring and evaluation (능동,
+    구의제1동; from cases.demo.seed_demo_cases) to demo resources and refer them, in every status
+    — one declined, one approved by the supervisor without consent. Idempotent: an item that has
+    a referral is left as it is. Needs seed_demo's users, cases and registry first."""
+    from cases import services as case_services
+    from cases.demo import DEMO_CASE_CLIENTS
+    from cases.models import ConsentMethod, PlanItem
+
+    from .services import change_referral_status, create_referral, referral_target
+
+    gu = ensure_gwangjin(Gu, Dong)
+    users = {u.username: u for u in User.objects.filter(gu=gu)}
+    officers = {"능동": users.get("neung.cm"), "구의제1동": users.get("guui1.cm")}
+    supervisors = {"능동": users.get("neung.sv"), "구의제1동": users.get("guui1.sv")}
+    created = 0
+    for dong_name, stage, content, resource_name, provider_name, steps, override in DEMO_REFERRALS:
+        officer, supervisor = officers[dong_name], supervisors[dong_name]
+        if officer is None or supervisor is None:
+            continue
+        item = (
+            PlanItem.objects.filter(
+                plan__case__dong__gu=gu,
+                plan__case__dong__name=dong_name,
+                plan__case__stage=stage,
+                plan__case__client__name__in=DEMO_CASE_CLIENTS[dong_name],
+                service_content=content,
+            )
+            .select_related("plan__case")
+            .order_by("-plan__number")
+            .first()
+        )
+        if item is None or Referral.objects.filter(plan_item=item).exists():
+            continue
+        resource = (
+            Resource.objects.filter(gu=gu, name=resource_name).select_related("provider").first()
+            if resource_name
+            else None
+        )
+        provider = (
+            resource.provider
+            if resource is not None
+            else Provider.objects.filter(gu=gu, name=provider_name).first()
+        )
+        if resource_name and resource is None or provider is None:
+            continue  # the demo registry is not there
+        # The demo plans were written before the registry was seeded: link the item now, as the
+        # officer would have chosen it from the matching list while planning.
+        PlanItem.objects.filter(pk=item.pk).update(
+            resource=resource,
+            provider=provider,
+            provider_name=provider.name,
+            person_in_charge=provider.contact_person,
+        )
+        item.refresh_from_db()
+        case = item.plan.case
+        _, target_provider = referral_target(item)
+        if not override and consent_missing(case=case, provider=target_provider):
+            case_services.record_consent(
+                case=case,
+                by=officer,
+                services_consent=True,
+                sharing_consent=True,
+                shared_items=["basic", "progress"],
+                providers=[target_provider],
+                method=ConsentMethod.SIGNED_PAPER,
+            )
+        referral = create_referral(
+            plan_item=item,
+            by=supervisor if override else officer,
+            note=f"{provider.contact_person} 담당자에게 전화로 의뢰"
+            if provider.contact_person
+            else "",
+            override_reason=override,
+        )
+        for status, note in steps:
+            change_referral_status(
+                referral=referral,
+                by=officer,
+                status=status,
+                note="" if status == "declined" else note,
+                decline_reason=note if status == "declined" else "",
+            )
+        created += 1
+    return {"referrals": created}

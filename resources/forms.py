@@ -7,14 +7,18 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casemgmt.core.forms import VersionedFormMixin
 from cases.choices import NeedDomain
 
 from .models import (
+    DECLINED_NEEDS_REASON,
+    MOVE_LABELS,
     DevelopmentMethod,
     Provider,
     ProviderKind,
+    ReferralStatus,
     Resource,
     ResourceDevelopment,
     ResourceKind,
@@ -292,3 +296,116 @@ class ImportForm(forms.Form):
             }
         ),
     )
+
+
+# --- referrals ----------------------------------------------------------------------------------
+
+OVERRIDE_REASON_HELP = _(
+    "Only when the client's consent does not cover this provider and the referral cannot wait: "
+    "why it is needed now, and how consent will follow. It is recorded with your name."
+)
+
+
+class ReferralForm(forms.Form):
+    """Refer one plan item. ``override`` adds the supervisor's reason to refer without consent."""
+
+    shares_information = forms.BooleanField(
+        label=_("Share the client's information with the provider"),
+        required=False,
+        help_text=_(
+            "Untick only if nothing about the client is passed on (the client contacts the "
+            "provider themselves)."
+        ),
+    )
+    quantity = forms.IntegerField(
+        label=_("Capacity used"),
+        min_value=1,
+        initial=1,
+        help_text=_("How much of the resource's capacity it takes, in the resource's unit."),
+    )
+    requested_on = forms.DateField(
+        label=_("Requested on"), widget=forms.DateInput(**DATE_WIDGET), initial=timezone.localdate
+    )
+    note = forms.CharField(
+        label=_("Note to the referral"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What was asked, of whom, how (phone, official letter, visit)."),
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for approving without consent"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=OVERRIDE_REASON_HELP,
+    )
+
+    def __init__(self, *args, with_quantity=True, override=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_quantity:
+            del self.fields["quantity"]
+        if not override:
+            del self.fields["override_reason"]
+
+    def service_data(self):
+        return {"quantity": 1, **self.cleaned_data}
+
+
+class ReferralStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("What happened"), choices=())
+    on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(**DATE_WIDGET), initial=timezone.localdate
+    )
+    decline_reason = forms.CharField(
+        label=_("Reason for declining"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when the provider declined: the officer will act on it."),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (status.value, MOVE_LABELS[status]) for status in referral.next_statuses()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == ReferralStatus.DECLINED and not data.get("decline_reason", ""):
+            self.add_error("decline_reason", DECLINED_NEEDS_REASON)
+        return data
+
+
+class ReferralFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=pgettext_lazy("referral", "Status"),
+        required=False,
+        choices=_all(ReferralStatus.choices),
+    )
+    provider = forms.ModelChoiceField(
+        label=_("Provider"), required=False, queryset=None, empty_label=_("All")
+    )
+    dong = forms.ModelChoiceField(
+        label=_("Dong"), required=False, queryset=None, empty_label=_("All")
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("-requested", _("Newest request first")),
+            ("requested", _("Oldest request first")),
+            ("status", pgettext_lazy("referral", "Status")),
+            ("provider", _("Provider")),
+            ("-updated", _("Recently changed")),
+        ],
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = provider_choices(user=user)
+        if user.dong_id:
+            del self.fields["dong"]  # a dong officer sees their own dong's referrals only
+        else:
+            self.fields["dong"].queryset = gu_dongs(user=user)

@@ -1,4 +1,5 @@
-"""The community-resource registry: providers (제공기관), resources (자원), development log (자원개발).
+"""The community-resource registry: providers (제공기관), resources (자원), development log (자원개발),
+and referrals (서비스 연계 · 의뢰) of a plan item's service to a resource or provider.
 
 One registry per gu, shared by every dong team (DB 공유): providers and gu-shared resources are
 read by every officer of the gu; a dong-only resource by its registering dong and the gu staff.
@@ -7,13 +8,15 @@ Who may read and change what is decided here, in the QuerySets, and nowhere else
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casemgmt.core.access import SCOPE_OWN_DONG, SCOPE_WHOLE_GU, ScopedQuerySet
 from casemgmt.core.versioning import VersionedModel
 from cases.choices import NeedDomain
+from cases.models.scope import CaseScopedQuerySet
 
 # --- vocabulary ---------------------------------------------------------------------------------
 
@@ -369,7 +372,8 @@ class Resource(VersionedModel):
     capacity_unit = models.CharField(
         _("capacity unit"), max_length=20, choices=CapacityUnit.choices, blank=True
     )
-    # Kept by referrals (later); changed only through services.adjust_capacity_in_use.
+    # Kept by referrals (an accepted or running referral holds its share); changed only by the
+    # services (resources.services), with the row locked.
     capacity_in_use = models.PositiveIntegerField(_("in use"), default=0, editable=False)
     available_from = models.DateField(_("available from"), null=True, blank=True)
     available_until = models.DateField(_("available until"), null=True, blank=True)
@@ -512,3 +516,278 @@ class ResourceDevelopment(VersionedModel):
         super().clean()
         if self.developed_on and self.developed_on > timezone.localdate():
             raise ValidationError({"developed_on": DEVELOPED_IN_FUTURE})
+
+
+# --- referrals (서비스 연계 · 의뢰) ----------------------------------------------------------------
+
+
+class ReferralStatus(models.TextChoices):
+    REQUESTED = "requested", pgettext_lazy("referral status", "Requested")
+    ACCEPTED = "accepted", pgettext_lazy("referral status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("referral status", "Declined")
+    IN_SERVICE = "in_service", pgettext_lazy("referral status", "In service")
+    ENDED = "ended", pgettext_lazy("referral status", "Ended")
+
+
+#: Where a referral may go from each status. A provider may start at once (requested → in
+#: service), take back its acceptance (accepted → declined); a request may be withdrawn (→ ended).
+REFERRAL_MOVES = {
+    ReferralStatus.REQUESTED: [
+        ReferralStatus.ACCEPTED,
+        ReferralStatus.DECLINED,
+        ReferralStatus.IN_SERVICE,
+        ReferralStatus.ENDED,
+    ],
+    ReferralStatus.ACCEPTED: [
+        ReferralStatus.IN_SERVICE,
+        ReferralStatus.DECLINED,
+        ReferralStatus.ENDED,
+    ],
+    ReferralStatus.IN_SERVICE: [ReferralStatus.ENDED],
+    ReferralStatus.DECLINED: [],
+    ReferralStatus.ENDED: [],
+}
+#: A referral in these statuses holds its share of the resource's capacity.
+HOLDS_CAPACITY = {ReferralStatus.ACCEPTED, ReferralStatus.IN_SERVICE}
+OPEN_REFERRAL = [ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED, ReferralStatus.IN_SERVICE]
+#: The date field each move fills in.
+STEP_DATE_FIELD = {
+    ReferralStatus.REQUESTED: "requested_on",
+    ReferralStatus.ACCEPTED: "responded_on",
+    ReferralStatus.DECLINED: "responded_on",
+    ReferralStatus.IN_SERVICE: "started_on",
+    ReferralStatus.ENDED: "ended_on",
+}
+#: What the officer picks to record a move, in words about what happened.
+MOVE_LABELS = {
+    ReferralStatus.ACCEPTED: _("The provider accepted"),
+    ReferralStatus.DECLINED: _("The provider declined"),
+    ReferralStatus.IN_SERVICE: _("The service started"),
+    ReferralStatus.ENDED: _("The service ended (or the request was withdrawn)"),
+}
+
+DECLINED_NEEDS_REASON = _("Write why the provider declined.")
+REFERRAL_NEEDS_TARGET = _("A referral goes to a resource or a provider of the registry.")
+OVERRIDE_NEEDS_REASON = _("A supervisor's approval without consent needs its reason.")
+STEP_DATE_IN_FUTURE = _("The date of a step cannot be in the future.")
+STEP_DATE_BEFORE_REQUEST = _("A step cannot be dated before the request (%(date)s).")
+CONSENT_DOES_NOT_COVER = _(
+    "The client's information may not be shared with %(provider)s: no valid consent of this case "
+    "names it as a provider to share with. Record a consent that covers it, refer without "
+    "sharing information, or ask the dong's supervisor to approve the referral with a reason."
+)
+NO_PROVIDER_TO_CONSENT_TO = _(
+    "%(resource)s has no registered provider, so no consent can name who receives the client's "
+    "information. Refer without sharing information, or ask the dong's supervisor to approve the "
+    "referral with a reason."
+)
+
+
+def is_own_centre(provider, dong_id):
+    """Is the provider the dong's own community service centre (sharing stays in the team)?"""
+    return provider.kind == ProviderKind.DONG_CENTRE and (
+        provider.registering_dong_id == dong_id
+        or provider.service_dongs.filter(pk=dong_id).exists()
+    )
+
+
+def shares_information_by_default(*, case, provider):
+    """A referral passes the client's information on unless it goes to the dong's own centre."""
+    return provider is None or not is_own_centre(provider, case.dong_id)
+
+
+def consent_missing(*, case, provider, resource=None, shares_information=True, on=None):
+    """What is missing before the client's information may go to ``provider``: a list of Korean
+    sentences, empty when nothing is shared, it stays in the dong's own centre, or an active
+    consent of the case covers the provider."""
+    if not shares_information or (provider is not None and is_own_centre(provider, case.dong_id)):
+        return []
+    if provider is None:
+        return [NO_PROVIDER_TO_CONSENT_TO % {"resource": resource}]
+    if any(consent.covers(provider, on=on) for consent in case.consents.all()):
+        return []
+    return [CONSENT_DOES_NOT_COVER % {"provider": provider.name}]
+
+
+class ReferralQuerySet(CaseScopedQuerySet):
+    """A referral is a record of its case: read where the case is read (its dong, the gu staff),
+    changed by whoever may change the case."""
+
+    dong_lookup = "plan_item__plan__case__dong"
+    case_prefix = "plan_item__plan__case__"
+
+    def open(self):
+        return self.filter(status__in=OPEN_REFERRAL)
+
+
+class Referral(VersionedModel):
+    """서비스 연계 · 의뢰: a plan item's service asked of a resource or provider, and its answer."""
+
+    plan_item = models.ForeignKey(
+        "cases.PlanItem",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("plan item"),
+    )
+    resource = models.ForeignKey(
+        Resource,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("resource"),
+    )
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("provider"),
+    )
+    status = models.CharField(
+        pgettext_lazy("referral", "status"),
+        max_length=12,
+        choices=ReferralStatus.choices,
+        default=ReferralStatus.REQUESTED,
+        editable=False,
+    )
+    quantity = models.PositiveIntegerField(
+        _("capacity used"),
+        default=1,
+        help_text=_("How much of the resource's capacity it takes: persons, places, won…"),
+    )
+    shares_information = models.BooleanField(
+        _("shares the client's information with the provider"), default=True
+    )
+    requested_on = models.DateField(_("requested on"), default=timezone.localdate)
+    responded_on = models.DateField(_("answered on"), null=True, blank=True, editable=False)
+    started_on = models.DateField(_("service started on"), null=True, blank=True, editable=False)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, editable=False)
+    decline_reason = models.TextField(_("reason for declining"), blank=True, editable=False)
+    note = models.TextField(_("note"), blank=True)
+    consent_override_by = models.ForeignKey(
+        "core.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("approved without consent by"),
+    )
+    consent_override_at = models.DateTimeField(
+        _("approved without consent at"), null=True, blank=True, editable=False
+    )
+    consent_override_reason = models.TextField(
+        _("reason for approving without consent"), blank=True, editable=False
+    )
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-requested_on", "-id"]
+        indexes = [
+            models.Index(fields=["status", "requested_on"], name="referral_status_date"),
+            models.Index(fields=["provider", "status"], name="referral_provider_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resource__isnull=False) | Q(provider__isnull=False),
+                name="referral_has_target",
+                violation_error_message=REFERRAL_NEEDS_TARGET,
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReferralStatus.DECLINED) | ~Q(decline_reason=""),
+                name="referral_declined_has_reason",
+                violation_error_message=DECLINED_NEEDS_REASON,
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_override_by__isnull=True, consent_override_reason="")
+                | Q(consent_override_by__isnull=False, consent_override_at__isnull=False)
+                & ~Q(consent_override_reason=""),
+                name="referral_override_recorded_with_reason",
+                violation_error_message=OVERRIDE_NEEDS_REASON,
+            ),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="referral_quantity_positive"),
+            models.CheckConstraint(
+                condition=(Q(responded_on__isnull=True) | Q(responded_on__gte=F("requested_on")))
+                & (Q(started_on__isnull=True) | Q(started_on__gte=F("requested_on")))
+                & (Q(ended_on__isnull=True) | Q(ended_on__gte=F("requested_on"))),
+                name="referral_steps_after_request",
+            ),
+            models.UniqueConstraint(
+                fields=["plan_item"],
+                condition=Q(status__in=OPEN_REFERRAL),
+                name="referral_one_open_per_item",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.target_name} · {self.get_status_display()}"
+
+    @property
+    def target_name(self):
+        if self.resource_id and self.provider_id:
+            return f"{self.resource.name} ({self.provider.name})"
+        return str(self.resource or self.provider)
+
+    @property
+    def case(self):
+        return self.plan_item.plan.case
+
+    @property
+    def access_subject_id(self):
+        return self.plan_item.plan.case.client_id
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_REFERRAL
+
+    @property
+    def holds_capacity(self):
+        return self.status in HOLDS_CAPACITY
+
+    @property
+    def consent_overridden(self):
+        return self.consent_override_by_id is not None
+
+    def next_statuses(self):
+        return REFERRAL_MOVES[ReferralStatus(self.status)]
+
+    def latest_step_date(self):
+        dates = [self.requested_on, self.responded_on, self.started_on, self.ended_on]
+        return max(d for d in dates if d is not None)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.requested_on and self.requested_on > timezone.localdate():
+            errors["requested_on"] = ValidationError(STEP_DATE_IN_FUTURE)
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReferralStatusChange(models.Model):
+    """One row per change of a referral's status: who, when, from, to, and a note."""
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, related_name="changes", verbose_name=_("referral")
+    )
+    source = models.CharField(_("from"), max_length=12, choices=ReferralStatus.choices, blank=True)
+    target = models.CharField(_("to"), max_length=12, choices=ReferralStatus.choices)
+    on = models.DateField(_("date"))
+    by = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("referral status change")
+        verbose_name_plural = _("referral status changes")
+        ordering = ["referral", "at", "id"]
+
+    def __str__(self):
+        return f"{self.referral_id}: {self.source or '-'} → {self.target}"

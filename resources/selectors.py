@@ -1,7 +1,10 @@
 """Reads of the registry. Every one starts from ``for_user``: lists, choice lists, exports and
 matching see exactly what the officer may see."""
 
+import datetime
+
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
@@ -14,11 +17,12 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from casemgmt.core.models import Dong, User
 from casemgmt.core.roles import Role
 
-from .models import Provider, Resource, ResourceDevelopment
+from .models import Provider, Referral, ReferralStatus, Resource, ResourceDevelopment
 
 RESOURCE_SORTS = {
     "name": ("name", "id"),
@@ -229,3 +233,168 @@ def matching_resources(*, user, domain, dong, on=None, include_full=True):
         "name",
         "id",
     )
+
+
+# --- referrals ----------------------------------------------------------------------------------
+
+_STATUS_ORDER = Case(
+    *[
+        When(status=status, then=Value(n))
+        for n, status in enumerate(
+            [
+                ReferralStatus.REQUESTED,
+                ReferralStatus.ACCEPTED,
+                ReferralStatus.IN_SERVICE,
+                ReferralStatus.DECLINED,
+                ReferralStatus.ENDED,
+            ]
+        )
+    ],
+    output_field=IntegerField(),
+)
+
+REFERRAL_SORTS = {
+    "-requested": ("-requested_on", "-id"),
+    "requested": ("requested_on", "id"),
+    "status": (_STATUS_ORDER, "-requested_on", "-id"),
+    "provider": (F("provider__name").asc(nulls_last=True), "-requested_on", "-id"),
+    "-updated": ("-updated_at", "-id"),
+}
+
+_REFERRAL_RELATED = (
+    "plan_item",
+    "plan_item__plan",
+    "plan_item__plan__case",
+    "plan_item__plan__case__client",
+    "plan_item__plan__case__dong",
+    "resource",
+    "provider",
+    "updated_by",
+    "consent_override_by",
+)
+
+
+def with_advocacy_prompt(qs):
+    """Annotate ``needs_advocacy``: declined, not referred again since, and no advocacy recorded
+    for the item since the answer — the officer should act for the client (옹호)."""
+    from cases.models import Intervention, InterventionKind
+
+    advocacy = Intervention.objects.filter(
+        plan_item_id=OuterRef("plan_item_id"),
+        kind=InterventionKind.ADVOCACY,
+        date__gte=OuterRef("responded_on"),
+    )
+    later = Referral.objects.filter(plan_item_id=OuterRef("plan_item_id"), pk__gt=OuterRef("pk"))
+    return qs.annotate(
+        needs_advocacy=Case(
+            When(
+                Q(status=ReferralStatus.DECLINED) & ~Exists(advocacy) & ~Exists(later),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def referral_list(*, user, filters=None):
+    """Referrals the user may see, filtered and sorted. ``filters``: status, provider, dong (for
+    the gu staff; a dong officer sees their dong's only anyway), sort."""
+    filters = filters or {}
+    qs = Referral.objects.for_user(user).select_related(*_REFERRAL_RELATED)
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("provider"):
+        qs = qs.filter(provider=filters["provider"])
+    if filters.get("dong"):
+        qs = qs.filter(plan_item__plan__case__dong=filters["dong"])
+    sort = REFERRAL_SORTS.get(filters.get("sort") or "-requested", REFERRAL_SORTS["-requested"])
+    return with_advocacy_prompt(qs).order_by(*sort)
+
+
+def referrals_for_case(*, case):
+    """Every referral of the case's plan items, newest first. The case was loaded through the one
+    door already, so everything here is the viewer's to read."""
+    qs = Referral.objects.filter(plan_item__plan__case=case).select_related(*_REFERRAL_RELATED)
+    return with_advocacy_prompt(qs).order_by("-requested_on", "-id")
+
+
+def provider_referrals(*, user, provider):
+    """The referrals to one provider that the user may see (their dong's; the gu staff all)."""
+    qs = Referral.objects.for_user(user).filter(provider=provider)
+    return with_advocacy_prompt(qs.select_related(*_REFERRAL_RELATED)).order_by(
+        "-requested_on", "-id"
+    )
+
+
+def referral_history(*, referral):
+    return referral.changes.select_related("by").order_by("at", "id")
+
+
+def plan_item_referrals(*, plan):
+    """Referrals of a plan's items, newest first, keyed by item (for the plan page)."""
+    by_item = {}
+    qs = with_advocacy_prompt(
+        Referral.objects.filter(plan_item__plan=plan).select_related("resource", "provider")
+    ).order_by("-requested_on", "-id")
+    for referral in qs:
+        by_item.setdefault(referral.plan_item_id, []).append(referral)
+    return by_item
+
+
+def covering_consent(*, case, provider):
+    """The newest active consent of the case that covers ``provider``, or None."""
+    if provider is None:
+        return None
+    consents = case.consents.order_by("-valid_from", "-id")
+    return next((c for c in consents if c.covers(provider)), None)
+
+
+# --- matching on the plan page ------------------------------------------------------------------
+
+MATCHES_SHOWN = 8
+
+
+def matches_for_goal(*, user, goal, dong, limit=MATCHES_SHOWN):
+    """The best-fitting resources for a plan goal's need, for the client's dong, best first."""
+    return list(matching_resources(user=user, domain=goal.domain, dong=dong)[:limit])
+
+
+def plan_item_from_resource(*, user, resource_pk, goal, on=None):
+    """The resource picked from the matching list, and the plan item form's initial values for
+    it (the officer's first click; adding the item is the second). None if the user may not see
+    the resource or it is archived."""
+    from cases.models import MonitoringMethod
+
+    if not str(resource_pk or "").isdigit():
+        return None, {}
+    resource = (
+        Resource.objects.for_user(user)
+        .active()
+        .select_related("provider")
+        .filter(pk=int(resource_pk))
+        .first()
+    )
+    if resource is None:
+        return None, {}
+    day = on or timezone.localdate()
+    start = max(day, resource.available_from) if resource.available_from else day
+    end = start + datetime.timedelta(days=90)
+    if resource.available_until and resource.available_until >= start:
+        end = min(end, resource.available_until)
+    provider = resource.provider
+    return resource, {
+        "goal": goal.pk,
+        "resource": resource.pk,
+        "provider": provider.pk if provider else None,
+        "provider_name": provider.name if provider else resource.name,
+        "person_in_charge": provider.contact_person if provider else "",
+        "service_content": gettext("%(resource)s linkage") % {"resource": resource.name},
+        "priority": goal.items.count() + 1,
+        "start_date": start,
+        "end_date": end,
+        "times_per_week": 1,
+        "monitoring_method": MonitoringMethod.PROVIDER
+        if provider
+        else MonitoringMethod.REGULAR_CONTACT,
+    }

@@ -7,11 +7,26 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casemgmt.core.access import ensure_can_edit
+from casemgmt.core.access import SCOPE_OWN_DONG, ensure_can_edit
 from casemgmt.core.exceptions import ApplicationError
 from casemgmt.core.versioning import save_versioned
 
-from .models import Provider, Resource, ResourceDevelopment, can_register
+from .models import (
+    DECLINED_NEEDS_REASON,
+    HOLDS_CAPACITY,
+    REFERRAL_MOVES,
+    STEP_DATE_FIELD,
+    STEP_DATE_IN_FUTURE,
+    Provider,
+    Referral,
+    ReferralStatus,
+    ReferralStatusChange,
+    Resource,
+    ResourceDevelopment,
+    can_register,
+    consent_missing,
+    shares_information_by_default,
+)
 from .selectors import team_members
 
 PROVIDER_FIELDS = [
@@ -216,3 +231,236 @@ def record_development(
     entry.full_clean()
     entry.save()
     return entry
+
+
+# --- referrals (서비스 연계 · 의뢰) ----------------------------------------------------------------
+
+REFERRAL_STAGES = ("planning", "intervention", "monitoring", "evaluation")
+
+REFERRAL_WRONG_STAGE = _(
+    "Services are referred while the case is being planned, in intervention, monitoring or "
+    "evaluation."
+)
+REFERRAL_OLD_PLAN = _("This item belongs to an older plan version: refer from the current plan.")
+REFERRAL_NOT_LINKED = _(
+    "Link this service to a resource or provider of the registry first, then refer it."
+)
+REFERRAL_TARGET_NOT_VISIBLE = _("The linked resource or provider is not in your gu's registry.")
+REFERRAL_TARGET_ARCHIVED = _("%(name)s is archived: link the service to a current one.")
+REFERRAL_ALREADY_OPEN = _("This service already has an open referral (%(status)s).")
+REFERRAL_NO_CAPACITY = _(
+    "%(resource)s has no capacity left for this referral: %(in_use)s of %(capacity)s %(unit)s "
+    "are in use and it needs %(quantity)s. Choose another resource or wait until a place is free."
+)
+REFERRAL_MOVE_NOT_ALLOWED = _("A referral that is %(status)s cannot become %(target)s.")
+REFERRAL_CHANGED_MEANWHILE = _(
+    "Someone else changed this referral meanwhile: it is now %(status)s. Look at it and try again."
+)
+REFERRAL_STEP_BEFORE_LAST = _("This step cannot be dated before the previous one (%(date)s).")
+OVERRIDE_ONLY_SUPERVISOR = _(
+    "Only the dong's supervisor (welfare team leader) can approve a referral without the "
+    "client's consent."
+)
+
+
+def _lock_resource(resource_pk):
+    return Resource.objects.select_for_update().get(pk=resource_pk)
+
+
+def _move_capacity(*, resource_pk, delta, refusal):
+    """Add ``delta`` to what a resource has in use, on the locked row; ``refusal(locked)`` gives
+    the error when the capacity would be exceeded."""
+    locked = _lock_resource(resource_pk)
+    new = locked.capacity_in_use + delta
+    if new < 0:
+        raise ApplicationError(IN_USE_BELOW_ZERO)
+    if delta > 0 and locked.capacity is not None and new > locked.capacity:
+        raise ApplicationError(refusal(locked))
+    Resource.objects.filter(pk=resource_pk).update(capacity_in_use=F("capacity_in_use") + delta)
+    return new
+
+
+def is_dong_supervisor(user, case):
+    """Is the user the supervisor (welfare team leader) of the case's dong?"""
+    return bool(
+        user.is_authenticated
+        and user.dong_id is not None
+        and user.dong_id == case.dong_id
+        and user.has_perm("core.supervise_dong")
+        and user.has_perm(SCOPE_OWN_DONG)
+    )
+
+
+def _ensure_dong_supervisor(by, case):
+    if not is_dong_supervisor(by, case):
+        raise ApplicationError(OVERRIDE_ONLY_SUPERVISOR)
+
+
+def _step_date(on, *, not_before=None):
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ApplicationError(STEP_DATE_IN_FUTURE)
+    if not_before is not None and on < not_before:
+        raise ApplicationError(
+            REFERRAL_STEP_BEFORE_LAST % {"date": not_before.strftime("%Y. %m. %d.")}
+        )
+    return on
+
+
+def referral_target(plan_item):
+    """(resource, provider) a plan item's service is referred to: the resource's own provider
+    when it has one, else the provider the item names."""
+    resource = plan_item.resource
+    provider = resource.provider if resource is not None and resource.provider_id else None
+    return resource, provider or plan_item.provider
+
+
+@transaction.atomic
+def create_referral(
+    *,
+    plan_item,
+    by,
+    shares_information=None,
+    quantity=1,
+    note="",
+    requested_on=None,
+    override_reason="",
+) -> Referral:
+    """Refer a plan item's service to its resource or provider (status: requested).
+
+    If the referral passes the client's information on (by default, unless it goes to the
+    dong's own centre), an active consent of the case must name the provider; otherwise only the
+    dong's supervisor may refer it, with ``override_reason``, which is recorded with who and when.
+    """
+    from cases.models import Case, PlanItem
+    from cases.models.case import latest_plan
+
+    case = plan_item.plan.case
+    ensure_can_edit(by, case)
+    # One referral at a time per item: lock the item while we look for an open one.
+    list(PlanItem.objects.select_for_update().filter(pk=plan_item.pk).values_list("pk"))
+    case = Case.objects.get(pk=case.pk)
+    if case.stage not in REFERRAL_STAGES:
+        raise ApplicationError(REFERRAL_WRONG_STAGE)
+    current = latest_plan(case)
+    if current is None or current.pk != plan_item.plan_id:
+        raise ApplicationError(REFERRAL_OLD_PLAN)
+    resource, provider = referral_target(plan_item)
+    if resource is None and provider is None:
+        raise ApplicationError(REFERRAL_NOT_LINKED)
+    for target, model in ((resource, Resource), (provider, Provider)):
+        if target is None:
+            continue
+        if not model.objects.for_user(by).filter(pk=target.pk).exists():
+            raise ApplicationError(REFERRAL_TARGET_NOT_VISIBLE)
+        if target.archived_at is not None:
+            raise ApplicationError(REFERRAL_TARGET_ARCHIVED % {"name": target})
+    already = Referral.objects.filter(plan_item=plan_item).open().first()
+    if already is not None:
+        raise ApplicationError(REFERRAL_ALREADY_OPEN % {"status": already.get_status_display()})
+    if shares_information is None:
+        shares_information = shares_information_by_default(case=case, provider=provider)
+    requested_on = _step_date(requested_on)
+    referral = Referral(
+        plan_item=plan_item,
+        resource=resource,
+        provider=provider,
+        quantity=quantity,
+        shares_information=shares_information,
+        requested_on=requested_on,
+        note=note,
+        created_by=by,
+        updated_by=by,
+    )
+    missing = consent_missing(
+        case=case,
+        provider=provider,
+        resource=resource,
+        shares_information=shares_information,
+        on=requested_on,
+    )
+    if missing:
+        if not override_reason.strip():
+            raise ApplicationError(" ".join(str(m) for m in missing), extra={"missing": missing})
+        _ensure_dong_supervisor(by, case)
+        referral.consent_override_by = by
+        referral.consent_override_at = timezone.now()
+        referral.consent_override_reason = override_reason.strip()
+    referral.full_clean()
+    referral.save()
+    ReferralStatusChange.objects.create(
+        referral=referral,
+        source="",
+        target=ReferralStatus.REQUESTED,
+        on=requested_on,
+        by=by,
+        note=note,
+    )
+    return referral
+
+
+@transaction.atomic
+def change_referral_status(
+    *, referral, by, status, on=None, note="", decline_reason=""
+) -> Referral:
+    """Record the provider's answer or the service's start or end, with its date.
+
+    Accepting or starting takes the referral's share of the resource's capacity (refused when
+    there is none left); declining or ending gives it back. Every change writes one history row.
+    """
+    ensure_can_edit(by, referral)
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    source = ReferralStatus(locked.status)
+    if locked.status != referral.status:
+        raise ApplicationError(REFERRAL_CHANGED_MEANWHILE % {"status": locked.get_status_display()})
+    try:
+        target = ReferralStatus(status)
+    except ValueError as exc:
+        raise ApplicationError(REFERRAL_MOVE_NOT_ALLOWED % _move_names(source, status)) from exc
+    if target not in REFERRAL_MOVES[source]:
+        raise ApplicationError(REFERRAL_MOVE_NOT_ALLOWED % _move_names(source, target))
+    decline_reason = decline_reason.strip()
+    if target == ReferralStatus.DECLINED and not decline_reason:
+        raise ApplicationError(DECLINED_NEEDS_REASON)
+    on = _step_date(on, not_before=locked.latest_step_date())
+
+    held = (source in HOLDS_CAPACITY) - (target in HOLDS_CAPACITY)
+    if locked.resource_id and held:
+        quantity = locked.quantity
+
+        def refusal(resource):
+            return REFERRAL_NO_CAPACITY % {
+                "resource": resource.name,
+                "in_use": f"{resource.capacity_in_use:,}",
+                "capacity": f"{resource.capacity:,}",
+                "unit": resource.get_capacity_unit_display(),
+                "quantity": f"{quantity:,}",
+            }
+
+        _move_capacity(resource_pk=locked.resource_id, delta=-held * quantity, refusal=refusal)
+
+    setattr(locked, STEP_DATE_FIELD[target], on)
+    if target == ReferralStatus.IN_SERVICE and locked.responded_on is None:
+        locked.responded_on = on  # started at once: the start is the provider's answer
+    if target == ReferralStatus.DECLINED:
+        locked.decline_reason = decline_reason
+    locked.status = target
+    locked.version += 1
+    locked.updated_by = by
+    locked.full_clean()
+    locked.save()
+    ReferralStatusChange.objects.create(
+        referral=locked,
+        source=source,
+        target=target,
+        on=on,
+        by=by,
+        note="\n".join(part for part in (decline_reason, note.strip()) if part),
+    )
+    referral.refresh_from_db()
+    return referral
+
+
+def _move_names(source, target):
+    labels = dict(ReferralStatus.choices)
+    return {"status": labels.get(source, source), "target": labels.get(target, target)}

@@ -20,4 +20,8 @@ urlpatterns = [
     path("development/", views.development_list_view, name="development_list"),
     path("development/new/", views.development_create, name="development_create"),
     path("import/", views.registry_import, name="registry_import"),
+    path("referrals/", views.referral_list_view, name="referral_list"),
+    path("referrals/<int:referral_pk>/", views.referral_detail, name="referral_detail"),
+    path("referrals/<int:referral_pk>/status/", views.referral_change, name="referral_change"),
+    path("plan-items/<int:plan_item_pk>/refer/", views.referral_create, name="referral_create"),
 ]

@@ -4,7 +4,7 @@ message, render."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,17 +23,33 @@ from .forms import (
     ImportForm,
     ProviderFilterForm,
     ProviderForm,
+    ReferralFilterForm,
+    ReferralForm,
+    ReferralStatusForm,
     ResourceFilterForm,
     ResourceForm,
 )
-from .models import DevelopmentMethod, Provider, Resource, can_register
+from .models import (
+    DevelopmentMethod,
+    Provider,
+    Referral,
+    Resource,
+    can_register,
+    consent_missing,
+    shares_information_by_default,
+)
 from .selectors import (
+    covering_consent,
     development_list,
     development_summary,
     provider_list,
+    provider_referrals,
     provider_resources,
+    referral_history,
+    referral_list,
     resource_developments,
     resource_list,
+    with_advocacy_prompt,
 )
 
 PAGE_SIZE = 25
@@ -230,6 +246,15 @@ def provider_detail(request, pk):
         Provider.objects.select_related("registering_dong", "created_by", "updated_by"),
         pk=pk,
     )
+    referrals = Paginator(provider_referrals(user=request.user, provider=provider), PAGE_SIZE)
+    referral_page = referrals.get_page(request.GET.get("page"))
+    if referral_page.object_list:
+        record_access(
+            request,
+            action=AccessAction.VIEW,
+            clients=[r.plan_item.plan.case.client_id for r in referral_page.object_list],
+            target=f"resources.provider:{provider.pk}:referrals",
+        )
     return render(
         request,
         "resources/provider_detail.html",
@@ -238,6 +263,8 @@ def provider_detail(request, pk):
             "service_dongs": list(provider.service_dongs.all()),
             "resources": provider_resources(user=request.user, provider=provider),
             "can_edit": can_edit(request.user, provider),
+            "page": referral_page,
+            "query": _query_without_page(request),
         },
     )
 
@@ -398,4 +425,168 @@ def registry_import(request):
         request,
         "resources/import.html",
         {"form": form, "report": report},
+    )
+
+
+# --- referrals (서비스 연계 · 의뢰) ----------------------------------------------------------------
+
+REFERRAL_RELATED = (
+    "plan_item",
+    "plan_item__plan",
+    "plan_item__goal",
+    "plan_item__plan__case",
+    "plan_item__plan__case__client",
+    "plan_item__plan__case__dong",
+    "plan_item__plan__case__primary_manager",
+    "resource",
+    "provider",
+    "created_by",
+    "updated_by",
+    "consent_override_by",
+)
+
+
+def referral_list_view(request):
+    form = ReferralFilterForm(request.GET or None, user=request.user)
+    page = _page(request, referral_list(user=request.user, filters=_filters(form)))
+    if page.object_list:
+        record_access(
+            request,
+            action=AccessAction.VIEW,
+            clients=[r.plan_item.plan.case.client_id for r in page.object_list],
+            target="referral list",
+        )
+    return render(
+        request,
+        "resources/referral_list.html",
+        {
+            "filter_form": form,
+            "page": page,
+            "query": _query_without_page(request),
+            "show_dong": "dong" in form.fields,
+        },
+    )
+
+
+def _referral_page(request, referral, *, status_form=None, status=200):
+    editable = can_edit(request.user, referral)
+    if status_form is None and editable and referral.next_statuses():
+        status_form = ReferralStatusForm(referral=referral)
+    case = referral.plan_item.plan.case
+    return render(
+        request,
+        "resources/referral_detail.html",
+        {
+            "referral": referral,
+            "case": case,
+            "history": referral_history(referral=referral),
+            "can_edit": editable,
+            "status_form": status_form if editable else None,
+            "needs_advocacy": with_advocacy_prompt(Referral.objects.filter(pk=referral.pk))
+            .values_list("needs_advocacy", flat=True)
+            .get(),
+        },
+        status=status,
+    )
+
+
+def referral_detail(request, referral_pk):
+    referral = get_for_user(
+        request, Referral.objects.select_related(*REFERRAL_RELATED), pk=referral_pk
+    )
+    return _referral_page(request, referral)
+
+
+@require_POST
+def referral_change(request, referral_pk):
+    referral = get_rw_for_user(
+        request, Referral.objects.select_related(*REFERRAL_RELATED), pk=referral_pk
+    )
+    form = ReferralStatusForm(request.POST, referral=referral)
+    if form.is_valid():
+        try:
+            services.change_referral_status(referral=referral, by=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Recorded: the referral is now %(status)s.")
+                % {"status": referral.get_status_display()},
+            )
+            return redirect("resources:referral_detail", referral_pk=referral.pk)
+    return _referral_page(request, referral, status_form=form, status=400)
+
+
+def _load_plan_item(request, plan_item_pk):
+    """The plan item and its case, for a change: 404 if either is out of the user's scope."""
+    from cases.models import Case, PlanItem
+
+    item = (
+        PlanItem.objects.select_related(
+            "plan", "goal", "resource", "resource__provider", "provider"
+        )
+        .filter(pk=plan_item_pk)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    case = get_rw_for_user(
+        request,
+        Case.objects.select_related("client", "dong", "primary_manager"),
+        pk=item.plan.case_id,
+        action=AccessAction.UPDATE if request.method == "POST" else AccessAction.VIEW,
+    )
+    item.plan.case = case
+    return item, case
+
+
+def referral_create(request, plan_item_pk):
+    """Refer one plan item's service to its resource or provider; back to the plan page."""
+    item, case = _load_plan_item(request, plan_item_pk)
+    resource, provider = services.referral_target(item)
+    sharing = shares_information_by_default(case=case, provider=provider)
+    missing = consent_missing(
+        case=case, provider=provider, resource=resource, shares_information=sharing
+    )
+    override = bool(missing) and services.is_dong_supervisor(request.user, case)
+    form = ReferralForm(
+        request.POST or None,
+        initial={"shares_information": sharing},
+        with_quantity=resource is not None and resource.capacity is not None,
+        override=override,
+    )
+    plan_url = reverse("cases:plan_detail", args=[case.pk, item.plan.number])
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.create_referral(
+                plan_item=item, by=request.user, **form.service_data()
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            record_access(request, action=AccessAction.CREATE, obj=referral)
+            messages.success(
+                request,
+                _("The referral to %(target)s was recorded.") % {"target": referral.target_name},
+            )
+            return redirect(f"{plan_url}#item-{item.pk}")
+    return render(
+        request,
+        "resources/referral_form.html",
+        {
+            "form": form,
+            "case": case,
+            "item": item,
+            "resource": resource,
+            "provider": provider,
+            "missing": missing,
+            "covering": covering_consent(case=case, provider=provider),
+            "override": override,
+            "open_referral": Referral.objects.filter(plan_item=item).open().first(),
+            "plan_url": plan_url,
+        },
+        status=400 if request.method == "POST" else 200,
     )
