@@ -17,5 +17,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("cases.urls")),
     path("resources/", include("resources.urls")),
+    path("meetings/", include("meetings.urls")),
     path("", include("casemgmt.core.urls")),
 ]

@@ -142,6 +142,14 @@ def waiting_for(*, user):
                 "client", "dong"
             )[:20]
         )
+    from meetings.models import ReturnedTask
+
+    waiting["tasks"] = list(
+        ReturnedTask.objects.for_user(user)
+        .open()
+        .filter(assigned_to=user)
+        .select_related("case__client")[:20]
+    )
     mine = visible.filter(Q(primary_manager=user) | Q(assistant=user) | Q(gu_manager=user))
     waiting["monitoring"] = list(
         case_list(user=user, filters={"overdue": "monitoring"}).filter(pk__in=mine.values("pk"))[
@@ -232,6 +240,21 @@ def case_timeline(*, case):
     for o in case.ownership_changes.select_related("from_user", "to_user", "by"):
         title = f"{o.get_kind_display()}: {o.from_user or '-'} → {o.to_user or '-'}"
         add(o.at, "ownership", title, at=o.at, detail=o.note, by=o.by)
+    for item in case.agenda_items.select_related("meeting", "decision__decided_by"):
+        title = f"{item.meeting.get_kind_display()}: {item.get_question_display()}"
+        decision = getattr(item, "decision", None)
+        if decision is not None:
+            title += f" → {decision.get_outcome_display()}"
+            add(
+                decision.decided_at,
+                "meeting",
+                title,
+                at=decision.decided_at,
+                detail=decision.comments,
+                by=decision.decided_by,
+            )
+        else:
+            add(item.meeting.held_at, "meeting", title, at=item.created_at, by=item.created_by)
     events.sort(key=lambda e: (e["date"], e["at"]), reverse=True)
     return events
 

@@ -829,3 +829,34 @@ def change_case_team(
                 note=note,
             )
     return case
+
+
+# --- supervisors' decisions (taken in case conferences) ------------------------------------------------------
+PLAN_NOTHING_TO_APPROVE = _("There is no service plan to approve.")
+CLASSIFY_NEEDS_SELECTION = _("Classify a case once it is selected.")
+
+
+@transaction.atomic
+def approve_plan(*, plan, by) -> ServicePlan:
+    _ensure_supervisor(by, plan.case)
+    plan.approved_on = timezone.localdate()
+    plan.approved_by = by
+    plan.updated_by = by
+    plan.version += 1
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def classify_case(*, case, by, case_type) -> Case:
+    """General or specialised, decided after selection (e.g. at an integrated case conference)."""
+    _ensure_supervisor(by, case)
+    if case_type not in CaseType.values:
+        raise ApplicationError(SELECTED_NEEDS_TYPE)
+    if case.stage in (Stage.INTAKE, Stage.ASSESSMENT, Stage.SELECTION, Stage.NOT_SELECTED):
+        raise ApplicationError(CLASSIFY_NEEDS_SELECTION)
+    Case.objects.filter(pk=case.pk).update(
+        case_type=case_type, updated_by=by, version=case.version + 1
+    )
+    case.refresh_from_db()
+    return case

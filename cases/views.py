@@ -266,6 +266,9 @@ def case_detail(request, case_pk):
             "can_edit": editable,
             "is_supervisor": editable and request.user.has_perm("core.supervise_dong"),
             "is_dong_leader": services.is_dong_leader(request.user, case),
+            "tasks": list(
+                case.tasks.filter(done_at__isnull=True).select_related("decision__item__meeting")
+            ),
             "is_gu_team": services.is_gu_team(request.user, case),
             "moves": case.moves() if editable else [],
             "timeline": case_timeline(case=case),
@@ -385,10 +388,16 @@ def consent_withdraw(request, case_pk, consent_pk):
 
 
 def intervention_create(request, case_pk):
+    # A declined referral links here with ?kind=advocacy&plan_item=…: the activity to record.
+    initial = {
+        field: request.GET[field]
+        for field in ("kind", "plan_item")
+        if request.method == "GET" and request.GET.get(field)
+    }
     return _record_view(
         request,
         case_pk,
-        form_class=InterventionForm,
+        form_class=lambda *args, **kwargs: InterventionForm(*args, initial=initial, **kwargs),
         title=_("Record an intervention"),
         with_case=True,
         save=lambda case, form: services.record_intervention(
@@ -595,8 +604,30 @@ def plan_detail(request, case_pk, number):
 
 
 def _plan_context(request, case, plan, **bound_forms):
-    """The plan page: the plan, and the four forms (unbound, or the one refused with its data)."""
-    last_goal = plan.goals.order_by("-order", "-id").first()
+    """The plan page: the plan, and the four forms (unbound, or the one refused with its data).
+
+    Matching: for the goal being planned (``?goal=``, else the last one), the fitting resources
+    best first; ``?resource=`` (the officer's pick) pre-fills the item form with it. Each item
+    shows its referrals, and a button to refer it while the case is open for referrals.
+    """
+    from resources.selectors import matches_for_goal, plan_item_from_resource, plan_item_referrals
+    from resources.services import REFERRAL_STAGES
+
+    goals = list(plan.goals.prefetch_related("items__resource", "items__provider"))
+    last_goal = goals[-1] if goals else None
+    case_editable = can_edit(request.user, case)
+    editable = case_editable and not plan.is_signed
+    match_goal = next((g for g in goals if str(g.pk) == request.GET.get("goal")), last_goal)
+    picked, picked_initial = None, {}
+    if editable and match_goal is not None:
+        picked, picked_initial = plan_item_from_resource(
+            user=request.user, resource_pk=request.GET.get("resource"), goal=match_goal
+        )
+    referrals = plan_item_referrals(plan=plan)
+    for goal in goals:
+        for item in goal.items.all():
+            item.referral_list = referrals.get(item.pk, [])
+            item.referral = item.referral_list[0] if item.referral_list else None
     forms = {
         "header_form": PlanForm(instance=plan),
         "goal_form": PlanGoalForm(prefix="goal", initial=_next_goal_initial(case, plan)),
@@ -605,8 +636,9 @@ def _plan_context(request, case, plan, **bound_forms):
             user=request.user,
             prefix="item",
             initial={
-                "goal": last_goal.pk if last_goal else None,
+                "goal": match_goal.pk if match_goal else None,
                 "start_date": timezone.localdate(),
+                **picked_initial,
             },
         ),
         "sign_form": SignPlanForm(prefix="sign"),
@@ -615,10 +647,20 @@ def _plan_context(request, case, plan, **bound_forms):
     return {
         "case": case,
         "plan": plan,
-        "goals": plan.goals.prefetch_related("items"),
-        "editable": can_edit(request.user, case) and not plan.is_signed,
+        "goals": goals,
+        "editable": editable,
         "has_goals": last_goal is not None,
         "needs": plan.assessment.needs.all(),
+        "match_goal": match_goal,
+        "matches": (
+            matches_for_goal(user=request.user, goal=match_goal, dong=case.client.dong_id)
+            if editable and match_goal is not None
+            else []
+        ),
+        "picked": picked,
+        "can_refer": case_editable
+        and case.stage in REFERRAL_STAGES
+        and not case.plans.filter(number__gt=plan.number).exists(),
         **forms,
     }
 

@@ -185,3 +185,46 @@ def reference_data(transactional_db):
 def _browser_tests_start_from_reference_data(request):
     if request.node.get_closest_marker("browser"):
         request.getfixturevalue("reference_data")
+
+
+@pytest.fixture
+def meeting_of_other_dong(user_other_dong, case_of_other_dong, supervisor_other_dong):
+    """A meeting of 구의제1동 with an agenda item, an external partner and a returned task."""
+    import datetime
+    import zoneinfo
+
+    from meetings import services
+
+    from .resource_factories import ProviderFactory
+
+    meeting = services.create_meeting(
+        by=user_other_dong,
+        kind="team_conference",
+        held_at=datetime.datetime(2026, 12, 1, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Seoul")),
+        place="구의제1동 회의실",
+        chair=supervisor_other_dong,
+    )
+    partner = services.add_attendee(
+        meeting=meeting, by=user_other_dong, provider=ProviderFactory(), name="외부참석"
+    )
+    item = services.place_on_agenda(
+        meeting=meeting,
+        case=case_of_other_dong,
+        question="consultation",
+        by=user_other_dong,
+        partners=[partner],
+    )
+    return meeting, item, partner
+
+
+# --- referrals ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def referral_of_other_dong(user_other_dong, supervisor_other_dong, provider_of_other_dong):
+    """A referral of a 구의제1동 case (being planned; its one item linked to a provider)."""
+    from .referral_helpers import case_in_planning, plan_with_item, refer
+
+    case = case_in_planning(user_other_dong, supervisor_other_dong, name="구자경")
+    item = plan_with_item(case, user_other_dong, provider=provider_of_other_dong)
+    return refer(item, user_other_dong, shares_information=False)

@@ -49,3 +49,8 @@ def test_seed_demo_creates_every_role_in_two_dongs_and_the_gu_and_can_run_twice(
     for dong in ("능동", "구의제1동"):
         stages = set(Case.objects.filter(dong__name=dong).values_list("stage", flat=True))
         assert stages == set(Stage.values), dong
+    from meetings.models import Decision, Meeting
+
+    assert Meeting.objects.count() == 4
+    assert Meeting.objects.filter(finalised_at__isnull=False).count() == 2
+    assert Decision.objects.count() == 4

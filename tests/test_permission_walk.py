@@ -37,13 +37,25 @@ def fill(route, objects):
     return "/" + re.sub(r"<([^>]+)>", replace, route)
 
 
+def _returned_task_of(meeting_and_item):
+    from meetings.models import Decision, ReturnedTask
+
+    meeting, item, _partner = meeting_and_item
+    decision = Decision.objects.create(item=item, outcome="other", decided_by=meeting.chair)
+    return ReturnedTask.objects.create(
+        decision=decision, case=item.case, assigned_to=item.case.primary_manager, text="보완"
+    )
+
+
 @pytest.fixture
 def objects_of_other_dong(
     client_other_dong,
+    meeting_of_other_dong,
     case_of_other_dong,
     resource_of_other_dong,
     provider_of_other_dong,
     provider_of_other_gu,
+    referral_of_other_dong,
 ):
     return {
         "pk": client_other_dong.pk,
@@ -51,6 +63,16 @@ def objects_of_other_dong(
         "number": 1,
         "consent_pk": case_of_other_dong.consents.get().pk,
         "transition": "start_assessment",
+        ("meetings/<int:pk>/", "pk"): meeting_of_other_dong[0].pk,
+        ("meetings/<int:pk>/minutes/", "pk"): meeting_of_other_dong[0].pk,
+        ("meetings/<int:pk>/partners/", "pk"): meeting_of_other_dong[0].pk,
+        ("meetings/<int:pk>/agenda/", "pk"): meeting_of_other_dong[0].pk,
+        ("meetings/<int:pk>/items/<int:item_pk>/decide/", "pk"): meeting_of_other_dong[0].pk,
+        ("meetings/<int:pk>/finalise/", "pk"): meeting_of_other_dong[0].pk,
+        ("meetings/<int:pk>/copy/<int:attendee_pk>/", "pk"): meeting_of_other_dong[0].pk,
+        "item_pk": meeting_of_other_dong[1].pk,
+        "attendee_pk": meeting_of_other_dong[2].pk,
+        "task_pk": _returned_task_of(meeting_of_other_dong).pk,
         "member_pk": case_of_other_dong.client.household.get().pk,
         "entry_pk": case_of_other_dong.client.intakes.get().discovery_id,
         # A resource 구의제1동 keeps to itself: 404 everywhere.
@@ -63,6 +85,9 @@ def objects_of_other_dong(
         ("resources/providers/<int:pk>/edit/", "pk"): provider_of_other_dong.pk,
         ("resources/providers/<int:pk>/archive/", "pk"): provider_of_other_dong.pk,
         ("resources/providers/<int:pk>/restore/", "pk"): provider_of_other_dong.pk,
+        # A referral and a plan item of a 구의제1동 case: 404 on every referral address.
+        "referral_pk": referral_of_other_dong.pk,
+        "plan_item_pk": referral_of_other_dong.plan_item_id,
     }
 
 

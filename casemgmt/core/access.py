@@ -69,13 +69,16 @@ def can_create_in_dong(user, model):
     )
 
 
-def get_for_user(request, queryset, *, action=AccessAction.VIEW, **lookup):
-    """Load one object the user may read, recording the access; 404 otherwise."""
+def get_for_user(request, queryset, *, action=AccessAction.VIEW, clients_of=None, **lookup):
+    """Load one object the user may read, recording the access; 404 otherwise.
+
+    ``clients_of(obj)``: for a record about several clients (a meeting), the ids its page shows.
+    """
     try:
         obj = queryset.for_user(request.user).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
-    record_access(request, action=action, obj=obj)
+    record_access(request, action=action, obj=obj, clients=clients_of(obj) if clients_of else ())
     return obj
 
 

@@ -38,6 +38,7 @@ _CLIENT_WORK = [
     "cases.add_discoveryentry",
     "cases.change_discoveryentry",
 ]
+_MEETING_WORK = ["meetings.view_meeting", "meetings.add_meeting", "meetings.change_meeting"]
 _GU_READ = [
     "cases.view_client",
     "cases.view_case",
@@ -54,12 +55,19 @@ _RESOURCE_WORK = [
 ]
 
 ROLE_PERMISSIONS = {
-    Role.CASE_MANAGER: ["core.scope_own_dong", *_CLIENT_WORK, *_RESOURCE_WORK],
-    Role.SUPERVISOR: ["core.scope_own_dong", "core.supervise_dong", *_CLIENT_WORK, *_RESOURCE_WORK],
+    Role.CASE_MANAGER: [*_MEETING_WORK, "core.scope_own_dong", *_CLIENT_WORK, *_RESOURCE_WORK],
+    Role.SUPERVISOR: [
+        *_MEETING_WORK,
+        "core.scope_own_dong",
+        "core.supervise_dong",
+        *_CLIENT_WORK,
+        *_RESOURCE_WORK,
+    ],
     # Gu staff read every dong; they change only the cases a dong shares with them or transfers to
     # them (cases.models.scope decides which).
     Role.GU_STAFF: [
         "cases.change_case",
+        "meetings.view_meeting",
         "core.scope_whole_gu",
         *_GU_READ,
         "core.view_accessrecord",

@@ -252,6 +252,16 @@ class ServicePlan(CaseRecord):
         blank=True,
         editable=False,
     )
+    approved_on = models.DateField(_("approved on"), null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        "core.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("approved by"),
+    )
     signed_recorded_by = models.ForeignKey(
         "core.User",
         on_delete=models.PROTECT,
@@ -344,7 +354,7 @@ class PlanItem(models.Model):
         verbose_name=_("provider"),
     )
     provider_name = models.CharField(
-        _("providing agency"),
+        _("providing agency as printed"),
         max_length=100,
         help_text=_("As printed on the form; filled from the provider when one is chosen."),
     )

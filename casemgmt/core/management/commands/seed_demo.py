@@ -98,6 +98,8 @@ class Command(BaseCommand):
         self._seed_clients(dongs, users)
         self._seed_cases(dongs, users)
         self._seed_resources()
+        self._seed_referrals()
+        self._seed_meetings(users)
         self._print_logins()
 
     def _seed_clients(self, dongs, users):
@@ -133,6 +135,19 @@ class Command(BaseCommand):
         from resources.demo import seed_demo_resources
 
         seed_demo_resources()
+
+    def _seed_referrals(self):
+        from resources.demo import seed_demo_referrals
+
+        seed_demo_referrals()
+
+    def _seed_meetings(self, users):
+        from meetings.demo import seed_demo_meetings
+
+        seed_demo_meetings(
+            officers={"능동": users["neung.cm"], "구의제1동": users["guui1.cm"]},
+            supervisors={"능동": users["neung.sv"], "구의제1동": users["guui1.sv"]},
+        )
 
     def _print_logins(self):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")

@@ -1,0 +1,251 @@
+"""Case conferences: meetings, their attendees, agenda items and the chair's decisions."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from casemgmt.core.access import ScopedQuerySet
+from casemgmt.core.versioning import VersionedModel
+
+
+class MeetingKind(models.TextChoices):
+    INTERNAL_REVIEW = "internal_review", _("Internal review meeting")
+    TEAM_CONFERENCE = "team_conference", _("Team case conference")
+    INTEGRATED_CONFERENCE = "integrated", _("Integrated case conference")
+
+
+class Question(models.TextChoices):
+    """What the case manager asks the meeting to decide."""
+
+    SELECT = "select", _("Select the case?")
+    CLASSIFY = "classify", _("General or specialised?")
+    APPROVE_PLAN = "approve_plan", _("Approve the service plan?")
+    APPROVE_CLOSURE = "approve_closure", _("Approve the closure?")
+    REASSESSMENT = "reassessment", _("Reassessment review")
+    CONSULTATION = "consultation", _("Difficult-case consultation")
+
+
+class Outcome(models.TextChoices):
+    GENERAL = "general", _("Selected: general case")
+    SPECIALISED = "specialised", _("Selected: specialised case")
+    NOT_SELECTED = "not_selected", _("Not selected")
+    PLAN_APPROVED = "plan_approved", _("Plan approved")
+    PLAN_RETURNED = "plan_returned", _("Plan returned with comments")
+    CLOSURE_APPROVED = "closure_approved", _("Closure approved")
+    CLOSURE_RETURNED = "closure_returned", _("Closure returned with comments")
+    OTHER = "other", _("Other resolution")
+
+
+#: The outcomes the chair may pick for each question (one declarative table, as in the
+#: conventions): the form offers these, and the service refuses anything else.
+OUTCOMES_FOR = {
+    Question.SELECT: [Outcome.GENERAL, Outcome.SPECIALISED, Outcome.NOT_SELECTED],
+    Question.CLASSIFY: [Outcome.GENERAL, Outcome.SPECIALISED],
+    Question.APPROVE_PLAN: [Outcome.PLAN_APPROVED, Outcome.PLAN_RETURNED],
+    Question.APPROVE_CLOSURE: [Outcome.CLOSURE_APPROVED, Outcome.CLOSURE_RETURNED],
+    Question.REASSESSMENT: [Outcome.OTHER],
+    Question.CONSULTATION: [Outcome.OTHER],
+}
+RETURNED = {Outcome.PLAN_RETURNED, Outcome.CLOSURE_RETURNED}
+
+
+class MeetingQuerySet(ScopedQuerySet):
+    dong_lookup = "dong"
+    change_permission = "meetings.change_meeting"
+
+    def upcoming(self):
+        return self.filter(finalised_at__isnull=True)
+
+
+class Meeting(VersionedModel):
+    dong = models.ForeignKey(
+        "core.Dong", on_delete=models.PROTECT, related_name="meetings", verbose_name=_("dong")
+    )
+    kind = models.CharField(_("kind of meeting"), max_length=20, choices=MeetingKind.choices)
+    held_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=100)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="chaired_meetings",
+        verbose_name=_("chair"),
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    finalised_at = models.DateTimeField(
+        _("minutes finalised at"), null=True, blank=True, editable=False
+    )
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("minutes finalised by"),
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-held_at", "-id"]
+        indexes = [models.Index(fields=["dong", "held_at"], name="meeting_dong_time")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.held_at:%Y-%m-%d}"
+
+    @property
+    def is_final(self):
+        return self.finalised_at is not None
+
+
+class Attendee(models.Model):
+    """An internal officer, or an external partner person from a registered provider."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="attendees", verbose_name=_("meeting")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("officer"),
+    )
+    provider = models.ForeignKey(
+        "resources.Provider",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agency"),
+    )
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    position = models.CharField(_("position"), max_length=50, blank=True)
+    attended = models.BooleanField(_("attended"), default=True)
+
+    class Meta:
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
+        ordering = ["meeting", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, provider__isnull=True)
+                | Q(user__isnull=True, provider__isnull=False),
+                name="attendee_is_officer_or_partner",
+            ),
+        ]
+
+    def __str__(self):
+        if self.user_id:
+            return str(self.user)
+        return f"{self.name} ({self.provider})"
+
+    @property
+    def is_external(self):
+        return self.provider_id is not None
+
+
+class AgendaItemQuerySet(ScopedQuerySet):
+    dong_lookup = "meeting__dong"
+    change_permission = "meetings.change_meeting"
+
+
+class AgendaItem(VersionedModel):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="items", verbose_name=_("meeting")
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="agenda_items", verbose_name=_("case")
+    )
+    question = models.CharField(_("question to decide"), max_length=20, choices=Question.choices)
+    summary = models.TextField(
+        _("case summary"), help_text=_("Prepared from the case's own records; edit as needed.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    partners = models.ManyToManyField(
+        Attendee,
+        blank=True,
+        related_name="items",
+        verbose_name=_("external attendees for this item"),
+    )
+
+    objects = AgendaItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "order", "id"]
+
+    def __str__(self):
+        return f"{self.case.number}: {self.get_question_display()}"
+
+    @property
+    def access_subject_id(self):
+        return self.case.client_id
+
+
+class Decision(models.Model):
+    """The chair's decision on one agenda item. Immutable once the minutes are final."""
+
+    item = models.OneToOneField(
+        AgendaItem, on_delete=models.PROTECT, related_name="decision", verbose_name=_("agenda item")
+    )
+    outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices)
+    comments = models.TextField(_("comments and conditions"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    effect = models.TextField(_("effect on the case"), blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self):
+        return self.get_outcome_display()
+
+
+class TaskQuerySet(ScopedQuerySet):
+    dong_lookup = "case__dong"
+    change_permission = "cases.change_case"
+
+    def open(self):
+        return self.filter(done_at__isnull=True)
+
+
+class ReturnedTask(models.Model):
+    """What a returned decision asks the case manager to do."""
+
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, related_name="task", verbose_name=_("decision")
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="tasks", verbose_name=_("case")
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        verbose_name=_("assigned to"),
+    )
+    text = models.TextField(_("what to do"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["done_at", "-created_at"]
+
+    def __str__(self):
+        return self.text[:50]
