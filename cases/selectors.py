@@ -296,3 +296,19 @@ def client_for_discovery(*, entry):
     return Client.objects.filter(
         dong_id=entry.dong_id, name=entry.name, birth_date=entry.birth_date
     ).first()
+
+
+def intake_statistics(*, user, since):
+    """Initial counselling by disposition since a date: ①, ② and ④ end at intake and count here too."""
+    from django.db.models import Count
+
+    from .models import Disposition, Intake
+
+    counts = dict(
+        Intake.objects.for_user(user)
+        .filter(intake_date__gte=since)
+        .values_list("disposition")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [(label, counts.get(value, 0)) for value, label in Disposition.choices]

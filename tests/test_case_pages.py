@@ -308,3 +308,24 @@ def test_saving_an_assessment_again_unchanged_keeps_its_needs(client, user_in_do
     assert list(assessment.needs.values_list("domain", "current_state")) == [
         ("education", "하위권")
     ]
+
+
+def test_the_dashboard_counts_every_intake_result_of_the_month(
+    client, user_in_dong, client_in_dong
+):
+    from cases import services as case_services
+
+    for disposition in ("benefit", "benefit", "information", "case"):
+        case_services.record_intake(client=client_in_dong, by=user_in_dong, intake_date=lifecycle.TODAY, route="walk_in",
+                                    presenting_problem="상담", disposition=disposition)  # fmt: skip
+    client.force_login(user_in_dong)
+    stats = dict(client.get("/").context["intakes"])
+    assert [
+        stats[k]
+        for k in (
+            "① 복지급여 신청",
+            "② 복지서비스 신청",
+            "③ 서비스 연계 및 사례관리 의뢰",
+            "④ 타 기관 사업 정보 제공",
+        )
+    ] == [2, 0, 1, 1]

@@ -2,12 +2,12 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 
-from cases.selectors import client_counts, client_list, waiting_for
+from cases.selectors import client_counts, client_list, intake_statistics, waiting_for
 
 from .access import record_access
 from .forms import LoginForm
 from .models import AccessAction
-from .selectors import recent_activity
+from .selectors import month_start, recent_activity
 
 
 class LoginView(auth_views.LoginView):
@@ -30,6 +30,7 @@ def dashboard(request):
         {
             "counts": client_counts(user=user),
             "waiting": waiting_for(user=user),
+            "intakes": intake_statistics(user=user, since=month_start().date()),
             "recent_clients": recent_clients,
             "activity": recent_activity(user=user),
         },
