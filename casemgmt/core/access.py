@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
-from .models import AccessAction, AccessRecord
+from .models import AccessAction, AccessRecord, AccessRecordClient
 
 SCOPE_OWN_DONG = "core.scope_own_dong"
 SCOPE_WHOLE_GU = "core.scope_whole_gu"
@@ -121,14 +121,19 @@ def record_access(
         user = None
     if obj is not None:
         target = f"{obj._meta.label_lower}:{obj.pk}"
-    return AccessRecord.objects.create(
+    record = AccessRecord.objects.create(
         user=user,
         username=username or (user.get_username() if user else ""),
         ip_address=client_ip(request) if request is not None else None,
         action=action,
         client_id=_subject_client_id(obj),
-        client_ids=sorted({int(c) for c in clients}),
         target=target,
         path=(request.get_full_path()[:300] if request is not None else ""),
         reason=reason[:300],
     )
+    shown = sorted({int(c) for c in clients})
+    if shown:
+        AccessRecordClient.objects.bulk_create(
+            AccessRecordClient(record=record, client_id=c) for c in shown
+        )
+    return record

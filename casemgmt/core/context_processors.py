@@ -24,4 +24,9 @@ def navigation(request):
             continue
         active = request.path == url if url == "/" else request.path.startswith(url)
         items.append({"url": url, "label": label, "active": active})
+    if request.user.has_perm("core.view_accessrecord"):
+        url = reverse("core:access_records")
+        items.append(
+            {"url": url, "label": _("Access records"), "active": request.path.startswith(url)}
+        )
     return {"nav_items": items}

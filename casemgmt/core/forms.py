@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from .models import AccessAction
+
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
@@ -36,3 +38,26 @@ class VersionedFormMixin(forms.Form):
 
     def expected_version(self):
         return self.cleaned_data.get("loaded_version") or 0
+
+
+class AccessRecordFilterForm(forms.Form):
+    username = forms.CharField(label=_("Account"), required=False)
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("All")), *AccessAction.choices]
+    )
+    client = forms.IntegerField(label=_("Client number"), required=False, min_value=1)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class DownloadReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the download"),
+        min_length=5,
+        max_length=300,
+        help_text=_("Recorded with the access record, as the rules for personal data ask."),
+    )

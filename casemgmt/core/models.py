@@ -154,8 +154,6 @@ class AccessRecord(models.Model):
     # The data subject (정보주체). A plain id, not a foreign key: the record must outlive any
     # change to the client's own row and must not tie this table to the cases app.
     client_id = models.BigIntegerField(_("client"), null=True, blank=True, db_index=True)
-    # For a list, an export or a meeting: every client whose data the page showed.
-    client_ids = models.JSONField(_("clients shown"), default=list, blank=True)
     target = models.CharField(_("record"), max_length=100, blank=True)
     path = models.CharField(_("address"), max_length=300, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
@@ -170,6 +168,40 @@ class AccessRecord(models.Model):
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Access records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Access records cannot be deleted.")
+
+    @property
+    def client_ids(self):
+        """Every client whose data the request showed (a list, an export, a meeting)."""
+        return sorted(row.client_id for row in self.shown.all())
+
+
+class AccessRecordClient(models.Model):
+    """One client shown by one access record: lets a review find who saw a client in a list."""
+
+    record = models.ForeignKey(
+        AccessRecord,
+        on_delete=models.PROTECT,
+        related_name="shown",
+        verbose_name=_("access record"),
+    )
+    client_id = models.BigIntegerField(_("client"), db_index=True)
+
+    objects = AccessRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("client shown")
+        verbose_name_plural = _("clients shown")
+
+    def __str__(self):
+        return f"{self.record_id}: {self.client_id}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

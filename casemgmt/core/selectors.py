@@ -11,3 +11,31 @@ def recent_activity(*, user, limit=8):
 def month_start():
     now = timezone.localtime()
     return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def access_records(*, user, filters=None):
+    """접속기록 for the monthly review: those of the reviewer's gu (accounts of its dongs and of the gu).
+
+    Failed logins of unknown accounts belong to no gu; the system administrator sees them too.
+    """
+    from django.db.models import Q
+
+    filters = filters or {}
+    if not (user.is_authenticated and user.has_perm("core.view_accessrecord") and user.gu_id):
+        return AccessRecord.objects.none()
+    scope = Q(user__gu_id=user.gu_id)
+    if user.has_perm("core.change_user"):  # the system administrator: unknown accounts too
+        scope |= Q(user__isnull=True)
+    qs = AccessRecord.objects.filter(scope).select_related("user").prefetch_related("shown")
+    if filters.get("username"):
+        qs = qs.filter(username__icontains=filters["username"].strip())
+    if filters.get("action"):
+        qs = qs.filter(action=filters["action"])
+    if filters.get("client"):
+        client_id = filters["client"]
+        qs = qs.filter(Q(client_id=client_id) | Q(shown__client_id=client_id)).distinct()
+    if filters.get("date_from"):
+        qs = qs.filter(occurred_at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(occurred_at__date__lte=filters["date_to"])
+    return qs.order_by("-occurred_at", "-id")

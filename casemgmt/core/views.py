@@ -1,13 +1,19 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from cases.selectors import client_counts, client_list, intake_statistics, waiting_for
 
 from .access import record_access
-from .forms import LoginForm
+from .forms import AccessRecordFilterForm, DownloadReasonForm, LoginForm
 from .models import AccessAction
-from .selectors import month_start, recent_activity
+from .selectors import access_records, month_start, recent_activity
 
 
 class LoginView(auth_views.LoginView):
@@ -35,3 +41,90 @@ def dashboard(request):
             "activity": recent_activity(user=user),
         },
     )
+
+
+# --- 접속기록 review ---------------------------------------------------------------------------------
+def _require_reviewer(user):
+    if not user.has_perm("core.view_accessrecord"):
+        raise PermissionDenied
+
+
+def access_record_list(request):
+    _require_reviewer(request.user)
+    form = AccessRecordFilterForm(request.GET or None)
+    form.is_valid()
+    filters = dict(getattr(form, "cleaned_data", {}))
+    page = Paginator(access_records(user=request.user, filters=filters), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/access_records.html",
+        {
+            "filter_form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "reason_form": DownloadReasonForm(),
+        },
+    )
+
+
+@require_POST
+def access_record_export(request):
+    """The filtered records as CSV, streamed; the download and its reason are recorded first."""
+    _require_reviewer(request.user)
+    reason_form = DownloadReasonForm(request.POST)
+    form = AccessRecordFilterForm(request.GET or None)
+    form.is_valid()
+    filters = dict(getattr(form, "cleaned_data", {}))
+    if not reason_form.is_valid():
+        page = Paginator(access_records(user=request.user, filters=filters), 50).get_page(1)
+        query = request.GET.copy()
+        return render(
+            request,
+            "core/access_records.html",
+            {
+                "filter_form": form,
+                "page": page,
+                "query": query.urlencode(),
+                "reason_form": reason_form,
+            },
+            status=400,
+        )
+    record_access(
+        request,
+        action=AccessAction.EXPORT,
+        target="core.accessrecord:export",
+        reason=reason_form.cleaned_data["reason"],
+    )
+    records = access_records(user=request.user, filters=filters)
+
+    def rows():
+        yield "\ufeff"  # Excel opens UTF-8 CSV with Korean correctly only with a BOM
+        buffer = _CsvLine()
+        yield buffer.write([_("Time"), _("Account"), _("IP address"), _("Action"), _("Client"), _("Clients shown"),
+                            _("Record"), _("Address"), _("Reason")])  # fmt: skip
+        for record in records.iterator(chunk_size=500):
+            yield buffer.write([
+                timezone.localtime(record.occurred_at).strftime("%Y-%m-%d %H:%M:%S"), record.username,
+                record.ip_address or "", record.get_action_display(), record.client_id or "",
+                " ".join(str(c) for c in record.client_ids), record.target, record.path, record.reason,
+            ])  # fmt: skip
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="access-records-{timezone.localdate():%Y%m%d}.csv"'
+    )
+    return response
+
+
+class _CsvLine:
+    def write(self, values):
+        import csv
+        import io
+
+        out = io.StringIO()
+        csv.writer(out).writerow(values)
+        return out.getvalue()
