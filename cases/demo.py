@@ -363,3 +363,30 @@ def seed_demo_cases(*, dongs, officers, supervisors):
                 run_to(
                     stage, officer=officer, supervisor=supervisor, client=client, example=example
                 )
+
+
+# --- long plans (printed-form tests and the PDF benchmark) ------------------------------------------
+LONG_PLAN_SERVICES = [
+    "주 1회 가정방문 상담으로 생활 리듬 점검",
+    "복지관 밑반찬 배달 연계",
+    "보건소 방문건강관리 연계",
+    "자활근로 참여 상담과 신청 지원",
+    "전기·가스 요금 체납 해소를 위한 후원 연계",
+    "지역아동센터 방과후 돌봄 연계",
+    "정신건강복지센터 우울 선별검사 의뢰",
+    "이웃 안부 확인 모임(통장·이웃) 연결",
+]
+
+
+def long_plan_goals(example, n_items):
+    """The example's goals with ``n_items`` service items spread over them (for long forms)."""
+    goals = plan_goals(example)
+    template = goals[0]["items"][0]
+    for goal in goals:
+        goal["items"] = []
+    for n in range(n_items):
+        item = dict(template)
+        item["service_content"] = f"{n + 1}. {LONG_PLAN_SERVICES[n % len(LONG_PLAN_SERVICES)]}"
+        item["priority"] = n // len(goals) + 1
+        goals[n % len(goals)]["items"].append(item)
+    return goals

@@ -44,6 +44,7 @@ AGENCIES_REQUIRED = _(
 )
 END_BEFORE_START = _("The end date cannot be before the start date.")
 FOLLOW_UP_BEFORE_CLOSURE = _("The follow-up cannot end before the closure date.")
+DUPLICATE_NEEDS_MORE = _("Give the date of birth or a full phone number with the name.")
 PROVIDER_REQUIRED = _("Choose a resource or a provider, or write the providing agency.")
 DUE_BEFORE_RECEIVED = _("The deadline cannot be before the day the report was received.")
 
@@ -590,3 +591,69 @@ class HandoverForm(forms.Form):
         self.fields["gu_manager"].queryset = User.objects.filter(
             gu_id=case.dong.gu_id, dong__isnull=True, is_active=True, groups__name="gu_staff"
         ).order_by("name")
+
+
+# --- printed forms: signing on screen ---------------------------------------------------------------
+SIGNATURE_DATA_PREFIX = "data:image/png;base64,"
+SIGNATURE_MISSING = _("Ask the client to sign in the box before saving.")
+
+
+class SignOnScreenForm(forms.Form):
+    """The client's signature drawn on the tablet (a PNG data URL from static/js/signature.js)."""
+
+    signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    signed_on = forms.DateField(
+        label=_("Signed on"), widget=DateInput(), initial=timezone.localdate
+    )
+    confirmed = forms.BooleanField(
+        label=_("The client has read the plan (or had it read out) and agrees to it."),
+    )
+
+    def clean_signature(self):
+        import base64
+        import binascii
+
+        value = self.cleaned_data.get("signature", "")
+        if not value.startswith(SIGNATURE_DATA_PREFIX):
+            raise forms.ValidationError(SIGNATURE_MISSING)
+        try:
+            data = base64.b64decode(value[len(SIGNATURE_DATA_PREFIX) :], validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise forms.ValidationError(SIGNATURE_MISSING) from exc
+        if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise forms.ValidationError(SIGNATURE_MISSING)
+        return data
+
+
+class PrintPeriodForm(forms.Form):
+    """?from=&to= of the monitoring sheet."""
+
+    date_from = forms.DateField(required=False)
+    date_to = forms.DateField(required=False)
+
+
+class DuplicateCheckForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            not data.get("birth_date")
+            and len("".join(c for c in data.get("phone", "") if c.isdigit())) < 9
+        ):
+            raise forms.ValidationError(DUPLICATE_NEEDS_MORE)
+        return data
+
+
+class SignConsentOnScreenForm(SignOnScreenForm):
+    """The consent form signed on the tablet: the consent's own date stays the date."""
+
+    confirmed = forms.BooleanField(
+        label=_("The client has read the consent form (or had it read out) and signs it."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["signed_on"]

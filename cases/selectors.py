@@ -312,3 +312,69 @@ def intake_statistics(*, user, since):
         .order_by()
     )
     return [(label, counts.get(value, 0)) for value, label in Disposition.choices]
+
+
+# --- duplicate and omission check across the gu (DB 공유) ---------------------------------------------
+# The initial-sound rule (두음법칙) makes one family name two spellings: 이/리, 유/류, 임/림, 노/로…
+_INITIAL_SOUND = str.maketrans({
+    "리": "이", "니": "이", "류": "유", "뉴": "유", "림": "임", "님": "임", "라": "나", "로": "노",
+    "량": "양", "냥": "양", "려": "여", "녀": "여", "례": "예", "녜": "예", "뢰": "뇌", "루": "누",
+    "륙": "육", "릉": "능", "렴": "염", "념": "염", "령": "영", "녕": "영", "뇨": "요", "료": "요",
+})  # fmt: skip
+
+
+def name_key(name):
+    """A Korean name as matching sees it: no spaces, and the first syllable by the initial-sound rule."""
+    name = "".join((name or "").split())
+    return name[:1].translate(_INITIAL_SOUND) + name[1:] if name else ""
+
+
+def phone_key(phone):
+    return "".join(ch for ch in phone or "" if ch.isdigit())
+
+
+def gu_duplicates(*, user, name, birth_date=None, phone=""):
+    """Is this person already a client anywhere in the user's gu? Answers only where, at which stage
+    and whom to call: the dong, the open case's stage, the officer and their office phone."""
+    from casemgmt.core.access import SCOPE_OWN_DONG, SCOPE_WHOLE_GU
+
+    if not (
+        user.is_authenticated
+        and user.gu_id
+        and (user.has_perm(SCOPE_OWN_DONG) or user.has_perm(SCOPE_WHOLE_GU))
+    ):
+        return []
+    key, digits = name_key(name), phone_key(phone)
+    if not key or not (birth_date or len(digits) >= 9):
+        return []
+    condition = Q()
+    if birth_date:
+        condition |= Q(birth_date=birth_date)
+    if len(digits) >= 9:
+        condition |= Q(phone__endswith=digits[-4:])
+    candidates = Client.objects.filter(condition, dong__gu_id=user.gu_id).select_related(
+        "dong", "created_by"
+    )
+    matches = [
+        c for c in candidates
+        if name_key(c.name) == key or (len(digits) >= 9 and phone_key(c.phone) == digits and name_key(c.name)[:1] == key[:1])
+    ]  # fmt: skip
+    open_cases = {
+        case.client_id: case
+        for case in Case.objects.filter(
+            client__in=matches, stage__in=Stage.open_stages()
+        ).select_related("primary_manager")
+    }
+    answers = []
+    for client in matches:
+        case = open_cases.get(client.pk)
+        officer = case.primary_manager if case else client.created_by
+        answers.append({
+            "client_id": client.pk,
+            "dong": client.dong.name,
+            "same_dong": client.dong_id == user.dong_id,
+            "stage": case.get_stage_display() if case else None,
+            "officer": officer.name if officer else "",
+            "officer_phone": officer.phone if officer else "",
+        })  # fmt: skip
+    return answers

@@ -26,6 +26,7 @@ from .models import (
     Client,
     Closure,
     Consent,
+    ConsentMethod,
     DiscoveryEntry,
     DiscoveryResult,
     Disposition,
@@ -488,10 +489,17 @@ def _ensure_registry_visible(by, *, resource=None, provider=None):
 
 
 @transaction.atomic
-def sign_plan(*, plan, by, method, signed_on=None) -> ServicePlan:
-    """Record the client's signature. From now on the version is frozen."""
+def sign_plan(*, plan, by, method, signed_on=None, signature_png=None) -> ServicePlan:
+    """Record the client's signature. From now on the version is frozen.
+
+    The plan is printed as signed (with ``signature_png``, the on-screen signature, or the note
+    that the client signed the paper copy) and the PDF is kept with its SHA-256, the time and the
+    officer who witnessed it, in the same transaction: re-printing returns those bytes.
+    """
     ensure_can_edit(by, plan.case)
-    if plan.is_signed:
+    if signature_png is not None:
+        _check_signature_png(signature_png)
+    if plan.is_signed or ServicePlan.objects.select_for_update().get(pk=plan.pk).is_signed:
         raise ApplicationError(PLAN_SIGNED_FROZEN)
     if not plan.items.exists():
         raise ApplicationError(PLAN_NEEDS_ITEMS)
@@ -502,7 +510,93 @@ def sign_plan(*, plan, by, method, signed_on=None) -> ServicePlan:
     plan.version += 1
     plan.full_clean()
     plan.save()
+    _store_signed_pdf(plan=plan, by=by, method=method, signature_png=signature_png)
     return plan
+
+
+SIGNATURE_NOT_PNG = _("The signature could not be read: draw it again.")
+SIGNATURE_MAX_BYTES = 512 * 1024
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _check_signature_png(data):
+    if not data or len(data) > SIGNATURE_MAX_BYTES or not data.startswith(PNG_MAGIC):
+        raise ApplicationError(SIGNATURE_NOT_PNG)
+
+
+CONSENT_SIGNED_FROZEN = _("The client has already signed this consent form.")
+
+
+@transaction.atomic
+def sign_consent(*, consent, by, signature_png, method=ConsentMethod.ON_SCREEN):
+    """The client signs the printed consent form on screen: the form is kept as signed (PDF, its
+    SHA-256, the time and the witness). The consent record itself does not change."""
+    from casemgmt.core.pdf import sha256
+
+    from . import pdf
+    from .models import DocumentKind, SignedDocument
+
+    ensure_can_edit(by, consent.case)
+    _check_signature_png(signature_png)
+    if consent.withdrawn_on is not None:
+        raise ApplicationError(CONSENT_ALREADY_WITHDRAWN)
+    Consent.objects.select_for_update().filter(pk=consent.pk).first()
+    if SignedDocument.objects.filter(consent=consent).exists():
+        raise ApplicationError(CONSENT_SIGNED_FROZEN)
+    signed_at = timezone.now()
+    context = pdf.consent_context(
+        consent=consent,
+        signature_png=signature_png,
+        signature_note=pdf.signature_note(
+            method=method, by=by, signed_at=timezone.localtime(signed_at)
+        ),
+    )
+    data = pdf.render(pdf.CONSENT_TEMPLATE, context)
+    document = SignedDocument(
+        case=consent.case,
+        kind=DocumentKind.CONSENT,
+        consent=consent,
+        pdf=data,
+        sha256=sha256(data),
+        signed_at=signed_at,
+        witnessed_by=by,
+        method=method,
+        signature_image=signature_png,
+    )
+    document.full_clean()
+    document.save()
+    return document
+
+
+def _store_signed_pdf(*, plan, by, method, signature_png):
+    from casemgmt.core.pdf import sha256
+
+    from . import pdf
+    from .models import DocumentKind, SignedDocument
+
+    signed_at = timezone.now()
+    context = pdf.plan_context(
+        plan=plan,
+        signature_png=signature_png,
+        signature_note=pdf.signature_note(
+            method=method, by=by, signed_at=timezone.localtime(signed_at)
+        ),
+    )
+    data = pdf.render(pdf.PLAN_TEMPLATE, context)
+    document = SignedDocument(
+        case=plan.case,
+        kind=DocumentKind.PLAN,
+        plan=plan,
+        pdf=data,
+        sha256=sha256(data),
+        signed_at=signed_at,
+        witnessed_by=by,
+        method=method,
+        signature_image=signature_png,
+    )
+    document.full_clean()
+    document.save()
+    return document
 
 
 # --- intervention, monitoring, evaluation --------------------------------------------------------------------

@@ -9,6 +9,7 @@ case = "cases/<int:case_pk>/"
 urlpatterns = [
     path("clients/", views.client_list_view, name="client_list"),
     path("clients/new/", views.client_create, name="client_create"),
+    path("clients/duplicates/", views.duplicate_check, name="duplicate_check"),
     path("clients/<int:pk>/", views.client_detail, name="client_detail"),
     path("clients/<int:pk>/edit/", views.client_update, name="client_update"),
     path("clients/<int:pk>/intake/", views.intake_create, name="intake_create"),
@@ -53,4 +54,20 @@ urlpatterns = [
     path(case + "closure/new/", views.closure_create, name="closure_create"),
     path(case + "closure/approve/", views.closure_approve, name="closure_approve"),
     path(case + "follow-ups/new/", views.follow_up_create, name="follow_up_create"),
+    # printed forms (?format=html: the same template as a page)
+    path("print/blank/plan/", views.blank_plan_print, name="blank_plan_print"),
+    path("print/blank/consent/", views.blank_consent_print, name="blank_consent_print"),
+    path(case + "plans/<int:number>/print/", views.plan_print, name="plan_print"),
+    path(
+        case + "plans/<int:number>/sign-on-screen/", views.plan_sign_screen, name="plan_sign_screen"
+    ),
+    path(case + "consent/print/", views.consent_print, name="consent_print"),
+    path(
+        case + "consents/<int:consent_pk>/sign-on-screen/",
+        views.consent_sign_screen,
+        name="consent_sign_screen",
+    ),
+    path(case + "monitoring/print/", views.monitoring_print, name="monitoring_print"),
+    path(case + "intake/print/", views.intake_print, name="intake_print"),
+    path(case + "closure/print/", views.closure_print, name="closure_print"),
 ]

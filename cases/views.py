@@ -30,6 +30,7 @@ from .forms import (
     DiscoveryEntryForm,
     DiscoveryFilterForm,
     DiscoveryImportForm,
+    DuplicateCheckForm,
     EvaluationForm,
     FollowUpForm,
     GoalResultForm,
@@ -58,6 +59,7 @@ from .selectors import (
     client_list,
     discovery_counts,
     discovery_list,
+    gu_duplicates,
 )
 
 PAGE_SIZE = 25
@@ -92,6 +94,27 @@ def client_list_view(request):
     )
 
 
+def _duplicates(request, *, name, birth_date=None, phone=""):
+    found = gu_duplicates(user=request.user, name=name, birth_date=birth_date, phone=phone)
+    if found:
+        record_access(
+            request,
+            action=AccessAction.VIEW,
+            clients=[d["client_id"] for d in found],
+            target="cases:duplicate_check",
+        )
+    return found
+
+
+def duplicate_check(request):
+    """Is this person already a client somewhere in the gu? Where, and whom to call: nothing more."""
+    form = DuplicateCheckForm(request.GET or None)
+    duplicates = None
+    if request.GET and form.is_valid():
+        duplicates = _duplicates(request, **form.cleaned_data)
+    return render(request, "cases/duplicate_check.html", {"form": form, "duplicates": duplicates})
+
+
 def client_detail(request, pk):
     client = get_for_user(
         request, Client.objects.select_related("dong", "created_by", "updated_by"), pk=pk
@@ -119,8 +142,21 @@ def client_create(request):
     if discovery is not None:
         initial = {f: getattr(discovery, f) for f in ("name", "birth_date", "phone", "address")}
     form = ClientForm(request.POST or None, initial=initial)
+    duplicates = []
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
+        # Nobody served twice: the same person anywhere in the gu is shown before a second
+        # registration, and the officer confirms having seen it.
+        duplicates = _duplicates(
+            request, name=data["name"], birth_date=data["birth_date"], phone=data["phone"]
+        )
+        if duplicates and not request.POST.get("confirm_duplicates"):
+            return render(
+                request,
+                "cases/client_form.html",
+                {"form": form, "client": None, "duplicates": duplicates,
+                 "hidden": {"discovery": discovery.pk} if discovery else {}},
+            )  # fmt: skip
         try:
             client = services.create_client(by=request.user, **data)
         except ApplicationError as error:
@@ -1036,3 +1072,198 @@ def case_return(request, case_pk):
     else:
         messages.success(request, _("The case is back with the dong team."))
     return redirect("cases:case_detail", case_pk=case.pk)
+
+
+# --- printed forms (서식 출력) and signing on screen ------------------------------------------------
+# Every print loads through the scoped door with action=PRINT: another dong gets 404, and each
+# print leaves an access record. ?format=html shows the same template as a page.
+from django.http import Http404  # noqa: E402
+
+from casemgmt.core import pdf as print_pdf  # noqa: E402
+
+from . import pdf as case_pdf  # noqa: E402
+from .forms import PrintPeriodForm, SignConsentOnScreenForm, SignOnScreenForm  # noqa: E402
+from .models import ConsentMethod, ServicePlan  # noqa: E402
+from .models.case import current_closure  # noqa: E402
+
+
+def _print_case(request, case_pk):
+    return get_for_user(
+        request, Case.objects.select_related(*CASE_RELATED), action=AccessAction.PRINT, pk=case_pk
+    )
+
+
+def _print_name(case, kind):
+    return f"{case.number}-{kind}.pdf"
+
+
+def plan_print(request, case_pk, number):
+    """서비스제공 계획 및 점검표. A signed plan prints as it was signed: the stored bytes."""
+    plan = get_for_user(
+        request,
+        ServicePlan.objects.select_related(
+            "case__client", "case__primary_manager", "case__dong", "signed_recorded_by"
+        ),
+        action=AccessAction.PRINT,
+        case_id=case_pk,
+        number=number,
+    )
+    document = getattr(plan, "signed_document", None)
+    filename = _print_name(plan.case, f"plan-v{plan.number}")
+    if document is not None and request.GET.get("format") != "html":
+        return print_pdf.pdf_response(bytes(document.pdf), filename)
+    note, png = "", None
+    if document is not None:
+        png = bytes(document.signature_image) if document.signature_image else None
+        note = case_pdf.signature_note(
+            method=document.method,
+            by=document.witnessed_by,
+            signed_at=timezone.localtime(document.signed_at),
+        )
+    context = case_pdf.plan_context(plan=plan, signature_png=png, signature_note=note)
+    return print_pdf.print_response(request, case_pdf.PLAN_TEMPLATE, context, filename=filename)
+
+
+def plan_sign_screen(request, case_pk, number):
+    """The client signs the plan on the tablet; the officer witnesses and saves."""
+    case = _load_case(request, case_pk, write=True)
+    plan = get_object_or_404(case.plans.select_related("assessment"), number=number)
+    if plan.is_signed:
+        messages.info(request, _("This plan is already signed."))
+        return redirect("cases:plan_detail", case_pk=case.pk, number=plan.number)
+    form = SignOnScreenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_plan(
+                plan=plan,
+                by=request.user,
+                method=ConsentMethod.ON_SCREEN,
+                signed_on=form.cleaned_data["signed_on"],
+                signature_png=form.cleaned_data["signature"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The signature was recorded and the signed plan is kept."))
+            return redirect("cases:plan_detail", case_pk=case.pk, number=plan.number)
+    return render(
+        request,
+        "cases/sign_on_screen.html",
+        {
+            "case": case,
+            "form": form,
+            "title": _("Sign the plan on screen") + f" (v{plan.number})",
+            "preview_url": reverse("cases:plan_print", args=[case.pk, plan.number])
+            + "?format=html",
+            "cancel_url": reverse("cases:plan_detail", args=[case.pk, plan.number]),
+            "submit_label": _("Save the signed plan"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def consent_sign_screen(request, case_pk, consent_pk):
+    """The client signs the printed consent form on the tablet; it is kept as signed."""
+    case = _load_case(request, case_pk, write=True)
+    consent = get_object_or_404(case.consents.all(), pk=consent_pk)
+    if getattr(consent, "signed_document", None) is not None:
+        messages.info(request, _("The client has already signed this consent form."))
+        return redirect("cases:case_detail", case_pk=case.pk)
+    form = SignConsentOnScreenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_consent(
+                consent=consent, by=request.user, signature_png=form.cleaned_data["signature"]
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The signed consent form is kept."))
+            return redirect("cases:case_detail", case_pk=case.pk)
+    return render(
+        request,
+        "cases/sign_on_screen.html",
+        {
+            "case": case,
+            "form": form,
+            "title": _("Sign the consent form on screen"),
+            "preview_url": reverse("cases:consent_print", args=[case.pk]) + "?format=html",
+            "cancel_url": reverse("cases:case_detail", args=[case.pk]),
+            "submit_label": _("Save the signed consent form"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def consent_print(request, case_pk):
+    """개인정보 수집·이용 및 제3자 제공 동의서, from the case's latest consent."""
+    case = _print_case(request, case_pk)
+    consent = case.consents.order_by("-valid_from", "-id").first()
+    if consent is None:
+        raise Http404
+    document = getattr(consent, "signed_document", None)
+    if document is not None and request.GET.get("format") != "html":
+        return print_pdf.pdf_response(bytes(document.pdf), _print_name(case, "consent"))
+    context = case_pdf.consent_context(consent=consent)
+    return print_pdf.print_response(
+        request, case_pdf.CONSENT_TEMPLATE, context, filename=_print_name(case, "consent")
+    )
+
+
+def monitoring_print(request, case_pk):
+    """점검표: each item of the latest plan with its monitoring records (?from=&to=)."""
+    case = _print_case(request, case_pk)
+    plan = latest_plan(case)
+    if plan is None:
+        raise Http404
+    period = PrintPeriodForm(
+        {"date_from": request.GET.get("from"), "date_to": request.GET.get("to")}
+    )
+    period.is_valid()
+    dates = getattr(period, "cleaned_data", {})
+    context = case_pdf.monitoring_context(
+        case=case, plan=plan, date_from=dates.get("date_from"), date_to=dates.get("date_to")
+    )
+    return print_pdf.print_response(
+        request, case_pdf.MONITORING_TEMPLATE, context, filename=_print_name(case, "monitoring")
+    )
+
+
+def intake_print(request, case_pk):
+    """초기상담 기록지."""
+    case = _print_case(request, case_pk)
+    if case.intake is None:
+        raise Http404
+    context = case_pdf.intake_context(case=case, intake=case.intake)
+    return print_pdf.print_response(
+        request, case_pdf.INTAKE_TEMPLATE, context, filename=_print_name(case, "intake")
+    )
+
+
+def closure_print(request, case_pk):
+    """종결 보고서: the current closure and the cycle's last evaluation with its goal results."""
+    case = _print_case(request, case_pk)
+    closure = current_closure(case)
+    if closure is None:
+        raise Http404
+    evaluation = case.evaluations.filter(cycle=case.cycle).order_by("-id").first()
+    context = case_pdf.closure_context(case=case, closure=closure, evaluation=evaluation)
+    return print_pdf.print_response(
+        request, case_pdf.CLOSURE_TEMPLATE, context, filename=_print_name(case, "closure")
+    )
+
+
+def blank_plan_print(request):
+    """The plan form with no client data, for a paper-first home visit."""
+    return print_pdf.print_response(
+        request, case_pdf.PLAN_TEMPLATE, case_pdf.blank_plan_context(), filename="plan-blank.pdf"
+    )
+
+
+def blank_consent_print(request):
+    return print_pdf.print_response(
+        request,
+        case_pdf.CONSENT_TEMPLATE,
+        case_pdf.blank_consent_context(),
+        filename="consent-blank.pdf",
+    )

@@ -17,4 +17,10 @@ urlpatterns = [
     path("<int:pk>/items/<int:item_pk>/decide/", views.item_decide, name="item_decide"),
     path("<int:pk>/finalise/", views.meeting_finalise, name="meeting_finalise"),
     path("<int:pk>/copy/<int:attendee_pk>/", views.external_copy_view, name="external_copy"),
+    path("<int:pk>/print/", views.minutes_print, name="minutes_print"),
+    path(
+        "<int:pk>/copy/<int:attendee_pk>/print/",
+        views.external_copy_print,
+        name="external_copy_print",
+    ),
 ]

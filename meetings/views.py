@@ -303,3 +303,48 @@ def task_done(request, task_pk):
         raise
     messages.success(request, _("The task is done."))
     return redirect("cases:case_detail", case_pk=task.case_id)
+
+
+# --- printed minutes (사례회의록) ----------------------------------------------------------------------
+from casemgmt.core.pdf import print_response  # noqa: E402
+
+from . import pdf as meeting_pdf  # noqa: E402
+
+
+def minutes_print(request, pk):
+    """The full minutes, for the dong team (through the scoped door, recorded as a print)."""
+    meeting = get_for_user(
+        request,
+        Meeting.objects.select_related("chair", "dong", "finalised_by"),
+        pk=pk,
+        action=AccessAction.PRINT,
+        clients_of=lambda m: list(m.items.values_list("case__client_id", flat=True)),
+    )
+    return print_response(
+        request,
+        meeting_pdf.MINUTES_TEMPLATE,
+        meeting_pdf.minutes_context(meeting=meeting),
+        filename=f"minutes-{meeting.held_at:%Y%m%d}-{meeting.pk}.pdf",
+    )
+
+
+def external_copy_print(request, pk, attendee_pk):
+    """An external partner's copy: only their items, only what each client's consent allows."""
+    meeting = get_for_user(
+        request,
+        Meeting.objects.select_related("chair", "dong"),
+        pk=pk,
+        action=AccessAction.PRINT,
+        clients_of=lambda m: list(
+            m.items.filter(partners=attendee_pk).values_list("case__client_id", flat=True)
+        ),
+    )
+    attendee = get_object_or_404(
+        meeting.attendees.filter(provider__isnull=False).select_related("provider"), pk=attendee_pk
+    )
+    return print_response(
+        request,
+        meeting_pdf.EXTERNAL_TEMPLATE,
+        meeting_pdf.external_context(meeting=meeting, attendee=attendee),
+        filename=f"minutes-{meeting.held_at:%Y%m%d}-{meeting.pk}-partner-{attendee.pk}.pdf",
+    )

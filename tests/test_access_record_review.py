@@ -10,7 +10,9 @@ from .factories import ClientFactory, dong
 pytestmark = pytest.mark.django_db
 
 
-def test_gu_staff_find_everyone_who_saw_a_client_even_in_a_list(client, user_in_dong, gu_staff, client_in_dong):
+def test_gu_staff_find_everyone_who_saw_a_client_even_in_a_list(
+    client, user_in_dong, gu_staff, client_in_dong
+):
     ClientFactory.create_batch(2, dong=dong("능동"))
     client.force_login(user_in_dong)
     client.get(reverse("cases:client_list"))  # a list that shows the client among others
@@ -29,13 +31,21 @@ def test_the_review_filters_by_account_action_and_date(client, user_in_dong, gu_
     url = reverse("core:access_records")
     logins = client.get(url, {"action": "login", "username": user_in_dong.username}).context["page"]
     assert [r.username for r in logins] == [user_in_dong.username]
-    assert client.get(url, {"date_from": "2000-01-01", "date_to": "2000-01-02"}).context["page"].paginator.count == 0
+    assert (
+        client.get(url, {"date_from": "2000-01-01", "date_to": "2000-01-02"})
+        .context["page"]
+        .paginator.count
+        == 0
+    )
 
 
 def test_case_managers_cannot_review_access_records(client, user_in_dong):
     client.force_login(user_in_dong)
     assert client.get(reverse("core:access_records")).status_code == 403
-    assert client.post(reverse("core:access_record_export"), {"reason": "감사 자료 제출"}).status_code == 403
+    assert (
+        client.post(reverse("core:access_record_export"), {"reason": "감사 자료 제출"}).status_code
+        == 403
+    )
 
 
 def test_an_export_asks_for_a_reason_and_records_it(client, gu_staff, user_in_dong, client_in_dong):
@@ -45,7 +55,10 @@ def test_an_export_asks_for_a_reason_and_records_it(client, gu_staff, user_in_do
     refused = client.post(reverse("core:access_record_export"), {"reason": ""})
     assert refused.status_code == 400
     assert refused.context["reason_form"].errors["reason"] == ["필수 항목입니다."]
-    response = client.post(reverse("core:access_record_export") + f"?client={client_in_dong.pk}", {"reason": "11월 월간 점검"})
+    response = client.post(
+        reverse("core:access_record_export") + f"?client={client_in_dong.pk}",
+        {"reason": "11월 월간 점검"},
+    )
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert response["Content-Type"].startswith("text/csv")
     assert user_in_dong.username in body and "조회" in body
@@ -60,7 +73,9 @@ def test_the_review_shows_only_the_reviewers_gu(client, gu_staff, user_in_dong):
 
     other_gu = Gu.objects.create(name="성동구")
     outsider = UserFactory(username="seongdong.officer", dong=None, gu=other_gu)
-    AccessRecord.objects.create(user=outsider, username=outsider.username, action=AccessAction.LOGIN)
+    AccessRecord.objects.create(
+        user=outsider, username=outsider.username, action=AccessAction.LOGIN
+    )
     client.force_login(gu_staff)
     names = {r.username for r in client.get(reverse("core:access_records")).context["page"]}
     assert outsider.username not in names

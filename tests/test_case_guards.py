@@ -353,16 +353,23 @@ def test_the_assessment_cannot_start_from_an_intake_without_a_presenting_problem
     case = run(Stage.INTAKE)
     Intake.objects.filter(pk=case.intake_id).update(presenting_problem="  ")
     case.refresh_from_db()
-    assert refused(case, "start_assessment", user_in_dong) == "초기상담 기록에 제시된 문제가 없습니다."
+    assert (
+        refused(case, "start_assessment", user_in_dong) == "초기상담 기록에 제시된 문제가 없습니다."
+    )
 
 
-def test_the_assessment_cannot_start_from_an_intake_not_referred_to_case_management(run, user_in_dong):
+def test_the_assessment_cannot_start_from_an_intake_not_referred_to_case_management(
+    run, user_in_dong
+):
     from cases.models import Intake
 
     case = run(Stage.INTAKE)
     Intake.objects.filter(pk=case.intake_id).update(disposition="benefit")
     case.refresh_from_db()
-    assert refused(case, "start_assessment", user_in_dong) == "초기상담 기록에 사례관리 의뢰(③) 결정이 없습니다."
+    assert (
+        refused(case, "start_assessment", user_in_dong)
+        == "초기상담 기록에 사례관리 의뢰(③) 결정이 없습니다."
+    )
 
 
 def test_an_item_to_reassess_sends_the_case_to_reassessment_not_to_evaluation(run, user_in_dong):
@@ -375,7 +382,9 @@ def test_an_item_to_reassess_sends_the_case_to_reassessment_not_to_evaluation(ru
 
 def test_a_selected_case_cannot_be_submitted_for_selection_again(run, user_in_dong):
     case = run(Stage.INTERVENTION)
-    services.move_case(case=case, transition="request_reassessment", by=user_in_dong, note="상황 변화")
+    services.move_case(
+        case=case, transition="request_reassessment", by=user_in_dong, note="상황 변화"
+    )
     assessment = services.start_assessment(case=case, by=user_in_dong)
     services.complete_assessment(assessment=assessment, by=user_in_dong)
     assert refused(case, "submit_for_selection", user_in_dong) == (

@@ -4,6 +4,7 @@ clients  — 당사자 and 세대원
 intake   — 발굴 queue and 접수 · 초기상담
 case     — 사례: the state machine, its guards and the stage history
 records  — what each stage produces: 욕구사정, 선정, 동의, 서비스제공 계획, 개입, 점검, 평가, 종결, 사후관리
+documents — signed papers (the plan, the consent), frozen as PDF bytes with their SHA-256
 """
 
 from .case import Case, CaseOwnership, CaseQuerySet, CaseStageChange, OwnershipChange, Stage  # noqa: F401
@@ -15,6 +16,7 @@ from .clients import (  # noqa: F401
     LivelihoodStatus,
     Sex,
 )
+from .documents import DocumentKind, SignedDocument  # noqa: F401
 from .intake import (  # noqa: F401
     DiscoveryEntry,
     DiscoveryResult,

@@ -1,0 +1,210 @@
+"""A signed plan is frozen as printed: PDF bytes, SHA-256, time and witness, kept at signing."""
+
+import base64
+import hashlib
+import io
+import struct
+import zlib
+
+import pytest
+from django.urls import reverse
+
+from casemgmt.core.exceptions import ApplicationError
+from cases import services
+from cases.demo import long_plan_goals
+from cases.models import ConsentMethod, SignedDocument, Stage
+
+from . import lifecycle
+from .factories import ClientFactory, dong
+from .pdf_helpers import flat_text, page_count, text
+
+pytestmark = pytest.mark.django_db
+
+
+def tiny_png(width=40, height=12):
+    """A real PNG: a black stroke on white, as the signature pad would send."""
+    rows = b"".join(
+        b"\x00" + b"".join(b"\x00" if y == height // 2 else b"\xff" for _x in range(width))
+        for y in range(height)
+    )
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    out = io.BytesIO()
+    out.write(b"\x89PNG\r\n\x1a\n")
+    out.write(chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return out.getvalue()
+
+
+def _planning_case(user_in_dong, supervisor, n_items=None, example="withheld_living_expenses"):
+    data = lifecycle.EXAMPLES[example]
+    client = ClientFactory(dong=dong("능동"), **data["client"])
+    case = lifecycle.run_to(
+        Stage.PLANNING, officer=user_in_dong, supervisor=supervisor, client=client, example=data
+    )
+    goals = long_plan_goals(data, n_items) if n_items else lifecycle.plan_goals(data)
+    plan = services.create_plan(
+        case=case, by=user_in_dong, short_term_goal="위기 요인을 줄인다",
+        long_term_goal="가족이 스스로 생활을 꾸린다", goals=goals,
+    )  # fmt: skip
+    return case, plan
+
+
+def test_signing_keeps_the_printed_pdf_with_its_hash_time_and_witness(user_in_dong, supervisor):
+    case, plan = _planning_case(user_in_dong, supervisor)
+    services.sign_plan(plan=plan, by=user_in_dong, method=ConsentMethod.SIGNED_PAPER)
+    document = SignedDocument.objects.get(plan=plan)
+    data = bytes(document.pdf)
+    assert data.startswith(b"%PDF")
+    assert document.sha256 == hashlib.sha256(data).hexdigest()
+    assert document.witnessed_by == user_in_dong
+    assert document.case == case and document.kind == "plan"
+    assert document.signed_at is not None
+    assert "종이서식에자필서명" in flat_text(data)
+
+
+def test_reprinting_a_signed_plan_returns_the_same_bytes_even_after_the_records_change(
+    client, user_in_dong, supervisor
+):
+    case, plan = _planning_case(user_in_dong, supervisor)
+    services.sign_plan(plan=plan, by=user_in_dong, method=ConsentMethod.SIGNED_PAPER)
+    stored = SignedDocument.objects.get(plan=plan)
+    client.force_login(user_in_dong)
+    url = reverse("cases:plan_print", args=[case.pk, plan.number])
+    first = client.get(url).content
+    # What the paper shows changes in the database (a status, the client's name) …
+    item = plan.items.first()
+    item.status = "achieved"
+    item.save()
+    case.client.name = "개명한이름"
+    case.client.save()
+    second = client.get(url).content
+    assert first == second == bytes(stored.pdf)
+    assert hashlib.sha256(second).hexdigest() == stored.sha256
+    assert "개명한이름" not in flat_text(second)
+
+
+def test_a_signed_plan_cannot_be_signed_again_and_a_new_version_needs_its_own_signature(
+    user_in_dong, supervisor
+):
+    case, plan = _planning_case(user_in_dong, supervisor)
+    services.sign_plan(plan=plan, by=user_in_dong, method=ConsentMethod.SIGNED_PAPER)
+    with pytest.raises(ApplicationError):
+        services.sign_plan(plan=plan, by=user_in_dong, method=ConsentMethod.SIGNED_PAPER)
+    assert SignedDocument.objects.filter(case=case).count() == 1
+    new = services.create_plan(
+        case=case, by=user_in_dong, short_term_goal="새 단기 목표", long_term_goal="새 장기 목표"
+    )
+    assert not new.is_signed and not SignedDocument.objects.filter(plan=new).exists()
+    services.sign_plan(plan=new, by=user_in_dong, method=ConsentMethod.SIGNED_PAPER)
+    first, second = SignedDocument.objects.filter(case=case).order_by("id")
+    assert first.plan == plan and second.plan == new
+    assert first.sha256 != second.sha256
+    assert "새단기목표" in flat_text(bytes(second.pdf))
+    assert "새단기목표" not in flat_text(bytes(first.pdf))
+
+
+def test_signing_on_screen_embeds_the_drawn_signature_in_the_kept_pdf(
+    client, user_in_dong, supervisor
+):
+    case, plan = _planning_case(user_in_dong, supervisor)
+    png = tiny_png()
+    client.force_login(user_in_dong)
+    url = reverse("cases:plan_sign_screen", args=[case.pk, plan.number])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "signature": "data:image/png;base64," + base64.b64encode(png).decode(),
+            "signed_on": "2026-11-20",
+            "confirmed": "on",
+        },
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.is_signed and plan.signature_method == ConsentMethod.ON_SCREEN
+    document = plan.signed_document
+    assert bytes(document.signature_image) == png
+    assert b"/Subtype /Image" in bytes(document.pdf) or b"/Subtype/Image" in bytes(document.pdf)
+    assert "화면에서명함" in flat_text(bytes(document.pdf))
+    page = client.get(reverse("cases:plan_detail", args=[case.pk, plan.number])).content.decode()
+    assert "서명된 PDF 내려받기" in page and document.sha256[:8] in page
+
+
+def test_signing_on_screen_without_a_drawing_is_refused(client, user_in_dong, supervisor):
+    case, plan = _planning_case(user_in_dong, supervisor)
+    client.force_login(user_in_dong)
+    url = reverse("cases:plan_sign_screen", args=[case.pk, plan.number])
+    for signature in ("", "data:image/png;base64,bm90IGEgcG5n"):
+        response = client.post(
+            url, {"signature": signature, "signed_on": "2026-11-20", "confirmed": "on"}
+        )
+        assert response.status_code == 400
+    plan.refresh_from_db()
+    assert not plan.is_signed and not SignedDocument.objects.exists()
+
+
+def test_another_dong_cannot_sign_on_screen(client, user_other_dong, user_in_dong, supervisor):
+    case, plan = _planning_case(user_in_dong, supervisor)
+    client.force_login(user_other_dong)
+    url = reverse("cases:plan_sign_screen", args=[case.pk, plan.number])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"signature": "x"}).status_code == 404
+
+
+def test_a_40_item_plan_repeats_the_header_and_the_page_marks_on_every_page(
+    user_in_dong, supervisor
+):
+    from cases import pdf
+
+    case, plan = _planning_case(
+        user_in_dong, supervisor, n_items=40, example="violence_and_drinking"
+    )
+    data = pdf.render(pdf.PLAN_TEMPLATE, pdf.plan_context(plan=plan))
+    pages = page_count(data)
+    assert pages >= 3
+    for number in range(1, pages + 1):
+        page = text(data, page=number, layout=True)
+        flat = "".join(page.split())
+        assert "④서비스내용" in flat and "⑬이행여부" in flat, number  # the header row repeats
+        assert case.number in page, number
+        assert flat.endswith(f"{number}/{pages}"), number  # "n / N" in the bottom margin
+    # Rows are never split: each item's text and its status boxes are on one page.
+    for n in range(1, 41):
+        holders = [
+            p for p in range(1, pages + 1)
+            if f"{n}.{''.join(lifecycle_service(n).split())}" in "".join(text(data, page=p).split())
+        ]  # fmt: skip
+        assert len(holders) == 1, (n, holders)
+
+
+def lifecycle_service(n):
+    from cases.demo import LONG_PLAN_SERVICES
+
+    return LONG_PLAN_SERVICES[(n - 1) % len(LONG_PLAN_SERVICES)]
+
+
+def test_the_consent_form_signed_on_screen_is_kept_and_reprinted_as_signed(
+    client, user_in_dong, supervisor
+):
+    case, _plan = _planning_case(user_in_dong, supervisor)
+    consent = case.consents.get()
+    png = tiny_png()
+    client.force_login(user_in_dong)
+    url = reverse("cases:consent_sign_screen", args=[case.pk, consent.pk])
+    assert client.get(url).status_code == 200
+    data_url = "data:image/png;base64," + base64.b64encode(png).decode()
+    response = client.post(url, {"signature": data_url, "confirmed": "on"})
+    assert response.status_code == 302
+    document = SignedDocument.objects.get(consent=consent)
+    assert document.kind == "consent" and bytes(document.signature_image) == png
+    printed = client.get(reverse("cases:consent_print", args=[case.pk])).content
+    assert printed == bytes(document.pdf)
+    assert hashlib.sha256(printed).hexdigest() == document.sha256
+    # signing it twice is refused
+    with pytest.raises(ApplicationError):
+        services.sign_consent(consent=consent, by=user_in_dong, signature_png=png)
+    assert client.get(url).status_code == 302
