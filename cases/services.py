@@ -531,10 +531,7 @@ CONSENT_SIGNED_FROZEN = _("The client has already signed this consent form.")
 def sign_consent(*, consent, by, signature_png, method=ConsentMethod.ON_SCREEN):
     """The client signs the printed consent form on screen: the form is kept as signed (PDF, its
     SHA-256, the time and the witness). The consent record itself does not change."""
-    from casemgmt.core.pdf import sha256
-
-    from . import pdf
-    from .models import DocumentKind, SignedDocument
+    from .models import SignedDocument
 
     ensure_can_edit(by, consent.case)
     _check_signature_png(signature_png)
@@ -543,57 +540,38 @@ def sign_consent(*, consent, by, signature_png, method=ConsentMethod.ON_SCREEN):
     Consent.objects.select_for_update().filter(pk=consent.pk).first()
     if SignedDocument.objects.filter(consent=consent).exists():
         raise ApplicationError(CONSENT_SIGNED_FROZEN)
-    signed_at = timezone.now()
-    context = pdf.consent_context(
-        consent=consent,
-        signature_png=signature_png,
-        signature_note=pdf.signature_note(
-            method=method, by=by, signed_at=timezone.localtime(signed_at)
-        ),
+    return _store_signed_document(
+        consent=consent, by=by, method=method, signature_png=signature_png
     )
-    data = pdf.render(pdf.CONSENT_TEMPLATE, context)
-    document = SignedDocument(
-        case=consent.case,
-        kind=DocumentKind.CONSENT,
-        consent=consent,
-        pdf=data,
-        sha256=sha256(data),
-        signed_at=signed_at,
-        witnessed_by=by,
-        method=method,
-        signature_image=signature_png,
-    )
-    document.full_clean()
-    document.save()
-    return document
 
 
 def _store_signed_pdf(*, plan, by, method, signature_png):
+    return _store_signed_document(plan=plan, by=by, method=method, signature_png=signature_png)
+
+
+def _store_signed_document(*, by, method, signature_png, plan=None, consent=None):
+    """Render the signed form (plan or consent) once and keep its bytes and SHA-256: re-printing
+    a signed form gives exactly this file."""
     from casemgmt.core.pdf import sha256
 
     from . import pdf
     from .models import DocumentKind, SignedDocument
 
     signed_at = timezone.now()
-    context = pdf.plan_context(
-        plan=plan,
-        signature_png=signature_png,
-        signature_note=pdf.signature_note(
-            method=method, by=by, signed_at=timezone.localtime(signed_at)
-        ),
-    )
-    data = pdf.render(pdf.PLAN_TEMPLATE, context)
+    note = pdf.signature_note(method=method, by=by, signed_at=timezone.localtime(signed_at))
+    if plan is not None:
+        kind, template, case = DocumentKind.PLAN, pdf.PLAN_TEMPLATE, plan.case
+        context = pdf.plan_context(plan=plan, signature_png=signature_png, signature_note=note)
+    else:
+        kind, template, case = DocumentKind.CONSENT, pdf.CONSENT_TEMPLATE, consent.case
+        context = pdf.consent_context(
+            consent=consent, signature_png=signature_png, signature_note=note
+        )
+    data = pdf.render(template, context)
     document = SignedDocument(
-        case=plan.case,
-        kind=DocumentKind.PLAN,
-        plan=plan,
-        pdf=data,
-        sha256=sha256(data),
-        signed_at=signed_at,
-        witnessed_by=by,
-        method=method,
-        signature_image=signature_png,
-    )
+        case=case, kind=kind, plan=plan, consent=consent, pdf=data, sha256=sha256(data), signed_at=signed_at,
+        witnessed_by=by, method=method, signature_image=signature_png,
+    )  # fmt: skip
     document.full_clean()
     document.save()
     return document
