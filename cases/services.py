@@ -117,6 +117,40 @@ def update_client(*, client, by, expected_version, **data) -> Client:
     return save_versioned(client, by=by, expected_version=expected_version)
 
 
+CLIENT_HAS_OPEN_CASE = _(
+    "The client has an open case: close or end it before archiving the client."
+)
+CLIENT_NOT_ARCHIVED = _("This client is not archived.")
+
+
+@transaction.atomic
+def archive_client(*, client, by) -> Client:
+    """No hard delete: an archived client leaves the lists, keeps every record, and can come back."""
+    ensure_can_edit(by, client)
+    if client.cases.filter(stage__in=Stage.open_stages()).exists():
+        raise ApplicationError(CLIENT_HAS_OPEN_CASE)
+    Client.objects.filter(pk=client.pk).update(
+        archived_at=timezone.now(),
+        updated_by=by,
+        version=client.version + 1,
+        updated_at=timezone.now(),
+    )
+    client.refresh_from_db()
+    return client
+
+
+@transaction.atomic
+def restore_client(*, client, by) -> Client:
+    ensure_can_edit(by, client)
+    if client.archived_at is None:
+        raise ApplicationError(CLIENT_NOT_ARCHIVED)
+    Client.objects.filter(pk=client.pk).update(
+        archived_at=None, updated_by=by, version=client.version + 1, updated_at=timezone.now()
+    )
+    client.refresh_from_db()
+    return client
+
+
 # --- intake and opening a case ----------------------------------------------------------------------
 @transaction.atomic
 def record_intake(*, client, by, primary_manager=None, discovery=None, **data) -> Intake:

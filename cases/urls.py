@@ -12,6 +12,7 @@ urlpatterns = [
     path("clients/duplicates/", views.duplicate_check, name="duplicate_check"),
     path("clients/<int:pk>/", views.client_detail, name="client_detail"),
     path("clients/<int:pk>/edit/", views.client_update, name="client_update"),
+    path("clients/<int:pk>/archive/", views.client_archive, name="client_archive"),
     path("clients/<int:pk>/intake/", views.intake_create, name="intake_create"),
     path(
         "clients/<int:pk>/household/new/",

@@ -134,6 +134,27 @@ def client_detail(request, pk):
     )
 
 
+@require_POST
+def client_archive(request, pk):
+    client = get_rw_for_user(request, Client.objects.all(), pk=pk)
+    restore = "restore" in request.POST
+    try:
+        if restore:
+            services.restore_client(client=client, by=request.user)
+        else:
+            services.archive_client(client=client, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The client is back in the lists.")
+            if restore
+            else _("The client was archived: every record is kept."),
+        )
+    return redirect("cases:client_detail", pk=client.pk)
+
+
 def client_create(request):
     if not can_create_in_dong(request.user, Client):
         raise PermissionDenied

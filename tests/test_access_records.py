@@ -110,3 +110,17 @@ def test_nobody_can_add_change_or_delete_access_records_in_the_admin(
         == 403
     )
     assert AccessRecord.objects.filter(pk=record.pk).exists()
+
+
+def test_on_postgresql_the_database_itself_refuses_to_rewrite_access_records(user_in_dong):
+    from django.db import connection, transaction
+    from django.db.utils import DatabaseError
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the database-level guard exists on PostgreSQL, the production database")
+    record = AccessRecord.objects.create(user=user_in_dong, action=AccessAction.VIEW)
+    for statement in ("UPDATE core_accessrecord SET action = 'delete' WHERE id = %s",
+                      "DELETE FROM core_accessrecord WHERE id = %s"):  # fmt: skip
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [record.pk])
+    assert AccessRecord.objects.get(pk=record.pk).action == AccessAction.VIEW

@@ -142,3 +142,30 @@ def test_dates_are_shown_in_the_korean_style(client, user_in_dong, client_in_don
     client.force_login(user_in_dong)
     body = client.get(reverse("cases:client_detail", args=[client_in_dong.pk])).content.decode()
     assert client_in_dong.birth_date.strftime("%Y. %m. %d.") in body
+
+
+def test_a_client_is_archived_not_deleted_and_can_come_back(client, user_in_dong, client_in_dong):
+    client.force_login(user_in_dong)
+    url = reverse("cases:client_archive", args=[client_in_dong.pk])
+    client.post(url)
+    client_in_dong.refresh_from_db()
+    assert client_in_dong.archived_at is not None
+    assert client_in_dong not in client.get(reverse("cases:client_list")).context["page"]
+    assert (
+        client_in_dong
+        in client.get(reverse("cases:client_list"), {"archived": "on"}).context["page"]
+    )
+    client.post(url, {"restore": "1"})
+    client_in_dong.refresh_from_db()
+    assert client_in_dong.archived_at is None
+
+
+def test_a_client_with_an_open_case_cannot_be_archived(client, user_in_dong, client_in_dong):
+    from . import lifecycle
+
+    lifecycle.intake(user_in_dong, client_in_dong, lifecycle.EXAMPLES["school_grades"])
+    client.force_login(user_in_dong)
+    response = client.post(reverse("cases:client_archive", args=[client_in_dong.pk]), follow=True)
+    assert "진행 중인 사례가 있습니다" in response.content.decode()
+    client_in_dong.refresh_from_db()
+    assert client_in_dong.archived_at is None

@@ -88,8 +88,12 @@ def test_the_matrix_names_every_role():
 
 
 # (Not "page": that name is Playwright's browser-page fixture.)
-@pytest.mark.parametrize(("url_name", "kind", "expected"), ROWS, ids=[name for name, _k, _e in ROWS])
-def test_each_role_gets_exactly_the_matrix_answer(client, people, objects, url_name, kind, expected):
+@pytest.mark.parametrize(
+    ("url_name", "kind", "expected"), ROWS, ids=[name for name, _k, _e in ROWS]
+)
+def test_each_role_gets_exactly_the_matrix_answer(
+    client, people, objects, url_name, kind, expected
+):
     url = reverse(url_name, args=objects[kind])
     answers = {}
     for column, user in people.items():
