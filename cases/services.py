@@ -699,18 +699,6 @@ def update_household_member(*, member, by, expected_version, **data) -> Househol
     return save_versioned(member, by=by, expected_version=expected_version)
 
 
-@transaction.atomic
-def archive_household_member(*, member, by) -> HouseholdMember:
-    """Someone who left the household: kept, marked, no longer listed as living there."""
-    ensure_can_edit(by, member.client)
-    member.archived_at = timezone.now()
-    member.lives_together = False
-    member.updated_by = by
-    member.version += 1
-    member.save()
-    return member
-
-
 # --- discovery queue ---------------------------------------------------------------------------------------
 
 
