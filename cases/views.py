@@ -213,12 +213,9 @@ def client_update(request, pk):
                 client=client, by=request.user, expected_version=form.expected_version(), **data
             )
         except ConcurrentEditError as error:
-            # Keep what the officer typed; show what was saved meanwhile; a second save of the
-            # form is then a conscious overwrite of the version they have now seen.
-            conflict = Client.objects.select_related("updated_by").get(pk=pk)
-            form.data = form.data.copy()
-            form.data["loaded_version"] = conflict.version
-            form.add_error(None, error.message)
+            conflict = form.refuse_stale(
+                error, Client.objects.select_related("updated_by").get(pk=pk)
+            )
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("cases:client_detail", pk=client.pk)
@@ -878,9 +875,7 @@ def household_member_update(request, pk, member_pk):
                 member=member, by=request.user, expected_version=form.expected_version(), **data
             )
         except ConcurrentEditError as error:
-            form.data = form.data.copy()
-            form.data["loaded_version"] = type(member).objects.get(pk=member.pk).version
-            form.add_error(None, error.message)
+            form.refuse_stale(error, type(member).objects.get(pk=member.pk))
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("cases:client_detail", pk=client.pk)
@@ -1030,9 +1025,7 @@ def case_team(request, case_pk):
                 partner_worker=data["partner_worker"], note=data["note"],
             )  # fmt: skip
         except ConcurrentEditError as error:
-            form.data = form.data.copy()
-            form.data["loaded_version"] = Case.objects.get(pk=case.pk).version
-            form.add_error(None, error.message)
+            form.refuse_stale(error, Case.objects.get(pk=case.pk))
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:

@@ -153,9 +153,7 @@ def meeting_minutes(request, pk):
                 meeting=meeting, by=request.user, expected_version=form.expected_version(), **data
             )
         except ConcurrentEditError as error:
-            form.data = form.data.copy()
-            form.data["loaded_version"] = Meeting.objects.get(pk=meeting.pk).version
-            form.add_error(None, error.message)
+            form.refuse_stale(error, Meeting.objects.get(pk=meeting.pk))
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:

@@ -175,12 +175,9 @@ def resource_update(request, pk):
                 **form.service_data(),
             )
         except ConcurrentEditError as error:
-            # Keep what the officer typed; show what was saved meanwhile; saving again is then
-            # a conscious overwrite of the version they have now seen.
-            conflict = Resource.objects.select_related("provider", "updated_by").get(pk=pk)
-            form.data = form.data.copy()
-            form.data["loaded_version"] = conflict.version
-            form.add_error(None, error.message)
+            conflict = form.refuse_stale(
+                error, Resource.objects.select_related("provider", "updated_by").get(pk=pk)
+            )
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
@@ -305,10 +302,9 @@ def provider_update(request, pk):
                 **form.service_data(),
             )
         except ConcurrentEditError as error:
-            conflict = Provider.objects.select_related("updated_by").get(pk=pk)
-            form.data = form.data.copy()
-            form.data["loaded_version"] = conflict.version
-            form.add_error(None, error.message)
+            conflict = form.refuse_stale(
+                error, Provider.objects.select_related("updated_by").get(pk=pk)
+            )
         except ValidationError as error:
             _form_errors_from(form, error)
         else:

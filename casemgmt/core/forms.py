@@ -39,6 +39,14 @@ class VersionedFormMixin(forms.Form):
     def expected_version(self):
         return self.cleaned_data.get("loaded_version") or 0
 
+    def refuse_stale(self, error, current):
+        """A concurrent save won: keep what was typed, say so on the form, and carry the version now
+        stored, so that saving again is a conscious overwrite of the version the officer has seen."""
+        self.data = self.data.copy()
+        self.data["loaded_version"] = current.version
+        self.add_error(None, error.message)
+        return current
+
 
 class AccessRecordFilterForm(forms.Form):
     username = forms.CharField(label=_("Account"), required=False)
