@@ -168,3 +168,16 @@ def test_the_team_form_offers_only_officers_of_the_cases_dong(
     client.force_login(supervisor)
     form = client.get(reverse("cases:case_team", args=[specialised_case.pk])).context["form"]
     assert user_other_dong not in form.fields["primary_manager"].queryset
+
+
+def test_the_leader_hands_over_from_the_case_page(client, specialised_case, supervisor, gu_staff):
+    client.force_login(supervisor)
+    url = reverse("cases:case_handover", args=[specialised_case.pk])
+    form = client.get(url).context["form"]
+    assert list(form.fields["gu_manager"].queryset) == [gu_staff]
+    response = client.post(
+        url, {"mode": "shared", "gu_manager": gu_staff.pk, "note": "위기 개입 협력"}
+    )
+    assert response.status_code == 302
+    specialised_case.refresh_from_db()
+    assert (specialised_case.gu_involvement, specialised_case.gu_manager) == ("shared", gu_staff)

@@ -329,3 +329,40 @@ def test_the_dashboard_counts_every_intake_result_of_the_month(
             "④ 타 기관 사업 정보 제공",
         )
     ] == [2, 0, 1, 1]
+
+
+def test_a_consent_is_withdrawn_from_the_case_page_with_its_date(client, user_in_dong, run):
+    case = run(Stage.PLANNING)
+    consent = case.consents.get()
+    client.force_login(user_in_dong)
+    url = reverse("cases:consent_withdraw", args=[case.pk, consent.pk])
+    refused = client.post(url, {"withdrawn_on": "2026-11-30", "note": ""})
+    assert refused.context["form"].errors["note"] == ["필수 항목입니다."]
+    assert client.post(url, {"withdrawn_on": "2026-11-30", "note": "본인 요청"}).status_code == 302
+    consent.refresh_from_db()
+    assert (str(consent.withdrawn_on), consent.withdrawal_note) == ("2026-11-30", "본인 요청")
+
+
+def test_the_outcome_goals_of_an_unsigned_plan_are_changed_on_the_plan_page(
+    client, user_in_dong, run
+):
+    case = run(Stage.PLANNING)
+    client.force_login(user_in_dong)
+    client.post(
+        reverse("cases:plan_create", args=[case.pk]),
+        {"short_term_goal": "단기", "long_term_goal": "장기"},
+    )
+    plan = case.plans.get()
+    url = reverse("cases:plan_update", args=[case.pk, 1])
+    client.post(
+        url,
+        {"short_term_goal": "새 단기", "long_term_goal": "장기", "loaded_version": plan.version},
+    )
+    plan.refresh_from_db()
+    assert plan.short_term_goal == "새 단기"
+    stale = client.post(
+        url, {"short_term_goal": "덮어쓰기", "long_term_goal": "장기", "loaded_version": 1}
+    )
+    assert stale.status_code == 400
+    plan.refresh_from_db()
+    assert plan.short_term_goal == "새 단기"

@@ -253,3 +253,23 @@ def test_household_members_are_added_and_edited_with_korean_validation(
     assert "다른 사람이 이 기록을 저장했습니다" in stale.content.decode()
     member.refresh_from_db()
     assert member.phone == "010-2222-4444"
+
+
+def test_a_reported_household_is_added_by_hand_with_a_korean_check_of_the_deadline(
+    client, user_in_dong
+):
+    client.force_login(user_in_dong)
+    data = {"source": "neighbour", "source_detail": "옆집 제보", "name": "최할머니", "address": "능동로 5",
+            "received_on": "2026-11-20", "due_on": "2026-11-01"}  # fmt: skip
+    refused = client.post(reverse("cases:discovery_create"), data)
+    assert refused.context["form"].errors["due_on"] == ["조사 기한은 접수일보다 빠를 수 없습니다."]
+    assert (
+        client.post(reverse("cases:discovery_create"), {**data, "due_on": "2026-11-27"}).status_code
+        == 302
+    )
+    entry = DiscoveryEntry.objects.get()
+    assert (entry.name, entry.dong.name, entry.result) == (
+        "최할머니",
+        "능동",
+        DiscoveryResult.PENDING,
+    )

@@ -282,3 +282,68 @@ def test_the_meeting_page_records_access_to_every_client_on_its_agenda(
     assert AccessRecord.objects.filter(
         target=f"meetings.meeting:{meeting.pk}"
     ).get().client_ids == [case.client_id]
+
+
+def test_the_meeting_page_adds_a_partner_and_an_agenda_item_and_shows_their_copy(
+    client, meeting, case_at, user_in_dong
+):
+    center = ProviderFactory(name="광진건강가정지원센터")
+    case = case_at(Stage.SELECTION)
+    client.force_login(user_in_dong)
+    client.post(
+        reverse("meetings:partner_add", args=[meeting.pk]),
+        {"provider": center.pk, "name": "이협력", "position": "팀장"},
+    )
+    partner = meeting.attendees.get(provider=center)
+    client.post(
+        reverse("meetings:agenda_add", args=[meeting.pk]),
+        {"case": case.pk, "question": "consultation", "partners": [partner.pk]},
+    )
+    item = meeting.items.get()
+    assert (item.case, list(item.partners.all())) == (case, [partner])
+    refused = client.post(
+        reverse("meetings:agenda_add", args=[meeting.pk]),
+        {"case": case.pk, "question": "consultation"},
+    )
+    assert "같은 안건으로 이미 이 회의에 올라 있습니다" in refused.content.decode()
+    copy = client.get(reverse("meetings:external_copy", args=[meeting.pk, partner.pk]))
+    assert copy.context["copy"][0]["item"] == item
+    assert "동의하지 않아 세부 내용을 표시하지 않습니다" in copy.content.decode()
+
+
+def test_the_chair_decides_and_finalises_from_the_meeting_page(
+    client, meeting, case_at, user_in_dong, supervisor
+):
+    case = for_selection(case_at, user_in_dong)
+    item = services.place_on_agenda(meeting=meeting, case=case, question="select", by=user_in_dong)
+    client.force_login(supervisor)
+    client.post(
+        reverse("meetings:item_decide", args=[meeting.pk, item.pk]),
+        {f"item-{item.pk}-outcome": "general"},
+    )
+    refused = client.post(reverse("meetings:meeting_finalise", args=[meeting.pk]), follow=True)
+    assert "회의록을 작성한 뒤 확정하세요." in refused.content.decode()
+    services.update_meeting(
+        meeting=meeting, by=supervisor, expected_version=meeting.version, minutes="선정 1건"
+    )
+    client.post(reverse("meetings:meeting_finalise", args=[meeting.pk]))
+    meeting.refresh_from_db()
+    assert meeting.is_final and item.case.selections.get().case_type == "general"
+
+
+def test_a_returned_task_is_marked_done_from_the_case_page(
+    client, meeting, case_at, user_in_dong, supervisor
+):
+    case = case_at(Stage.PLANNING)
+    case_services.create_plan(case=case, by=user_in_dong, short_term_goal="a", long_term_goal="b",
+                              goals=lifecycle.plan_goals(lifecycle.EXAMPLES["school_grades"]))  # fmt: skip
+    item = services.place_on_agenda(
+        meeting=meeting, case=case, question="approve_plan", by=user_in_dong
+    )
+    services.decide(item=item, by=supervisor, outcome="plan_returned", comments="보완")
+    task = ReturnedTask.objects.get()
+    client.force_login(user_in_dong)
+    assert client.post(reverse("meetings:task_done", args=[task.pk])).status_code == 302
+    task.refresh_from_db()
+    assert task.done_at is not None
+    assert not client.get("/").context["waiting"]["tasks"]

@@ -426,3 +426,14 @@ def test_the_detail_page_shows_the_development_log_and_who_changed_it(
     assert "지역아동센터와 협약" in body
     assert "업무협약" in body
     assert user_in_dong.name in body
+
+
+def test_a_provider_is_archived_and_restored_from_its_page(client, user_in_dong):
+    provider = ProviderFactory(registering_dong=dong("능동"), name="잠시 쉬는 기관")
+    client.force_login(user_in_dong)
+    client.post(reverse("resources:provider_archive", args=[provider.pk]))
+    provider.refresh_from_db()
+    assert provider.archived_at is not None
+    client.post(reverse("resources:provider_restore", args=[provider.pk]))
+    provider.refresh_from_db()
+    assert provider.archived_at is None
