@@ -21,6 +21,8 @@ run: setup migrate seed
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=casemgmt.settings.test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -64,6 +66,7 @@ lint:
 # `check --deploy` with production settings and throw-away values for the required variables.
 check-deploy: setup
 	DJANGO_SETTINGS_MODULE=casemgmt.settings.prod SECRET_KEY="$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))")" \
+	  FIELD_ENCRYPTION_SALT="$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(32))")" \
 	  ALLOWED_HOSTS=casemgmt.example.kr DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 

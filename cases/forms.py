@@ -4,7 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casemgmt.core.forms import VersionedFormMixin
+from casemgmt.core.forms import ModelMultipleChoiceField, VersionedFormMixin
+from casemgmt.core.uploads import XlsxFileField
 
 from .models import (
     Assessment,
@@ -49,13 +50,29 @@ PROVIDER_REQUIRED = _("Choose a resource or a provider, or write the providing a
 DUE_BEFORE_RECEIVED = _("The deadline cannot be before the day the report was received.")
 
 
+RESIDENT_NUMBER_KEEP_HELP = _(
+    "Stored encrypted. Now: %(masked)s. Leave empty to keep it; type a new number to replace it."
+)
+RESIDENT_NUMBER_HELP = _(
+    "Optional. Stored encrypted and shown masked (900101-2******); only when the law requires it."
+)
+
+
 class ClientForm(VersionedFormMixin, forms.ModelForm):
+    """The resident registration number is write-only here: an edit form never shows it back
+    (unmasking needs a recorded reason), so an empty field keeps the stored number."""
+
+    remove_resident_number = forms.BooleanField(
+        label=_("Remove the stored resident registration number"), required=False
+    )
+
     class Meta:
         model = Client
         fields = [
             "name",
             "birth_date",
             "sex",
+            "resident_number",
             "phone",
             "address",
             "livelihood_status",
@@ -63,8 +80,39 @@ class ClientForm(VersionedFormMixin, forms.ModelForm):
         ]
         widgets = {
             "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "resident_number": forms.TextInput(
+                attrs={
+                    "autocomplete": "off",
+                    "inputmode": "numeric",
+                    "placeholder": "000000-0000000",
+                }
+            ),
             "health_notes": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stored_resident_number = self.instance.resident_number if self.instance.pk else ""
+        self.initial["resident_number"] = ""
+        field = self.fields["resident_number"]
+        if self.stored_resident_number:
+            field.help_text = RESIDENT_NUMBER_KEEP_HELP % {
+                "masked": self.instance.resident_number_masked
+            }
+        else:
+            field.help_text = RESIDENT_NUMBER_HELP
+            del self.fields["remove_resident_number"]
+
+    def clean_resident_number(self):
+        return (
+            self.cleaned_data.get("resident_number") or ""
+        ).strip() or self.stored_resident_number
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("remove_resident_number"):
+            cleaned["resident_number"] = ""
+        return cleaned
 
     def clean_phone(self):
         value = self.cleaned_data["phone"].strip()
@@ -220,6 +268,7 @@ class ConsentForm(forms.ModelForm):
             "agencies": forms.Textarea(attrs={"rows": 2}),
             "providers": forms.SelectMultiple(attrs={"size": 6}),
         }
+        field_classes = {"providers": ModelMultipleChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -516,7 +565,7 @@ class InvestigationForm(VersionedFormMixin, forms.ModelForm):
 
 
 class DiscoveryImportForm(forms.Form):
-    file = forms.FileField(
+    file = XlsxFileField(
         label=_("Excel file (.xlsx)"),
         help_text=_("One row per household: 성명, 생년월일, 연락처, 주소, 위기 내용."),
     )
@@ -524,7 +573,10 @@ class DiscoveryImportForm(forms.Form):
         label=_("Source"), choices=DiscoverySource.choices, initial=DiscoverySource.BLIND_SPOT_LIST
     )
     source_detail = forms.CharField(
-        label=_("Round or reporter"), required=False, help_text=_("e.g. 2026년 6차")
+        label=_("Round or reporter"),
+        required=False,
+        max_length=DiscoveryEntry._meta.get_field("source_detail").max_length,
+        help_text=_("e.g. 2026년 6차"),
     )
     received_on = forms.DateField(
         label=_("Received on"), widget=DateInput(), initial=timezone.localdate

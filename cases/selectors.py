@@ -378,3 +378,76 @@ def gu_duplicates(*, user, name, birth_date=None, phone=""):
             "officer_phone": officer.phone if officer else "",
         })  # fmt: skip
     return answers
+
+
+# --- change history (변경 이력) -------------------------------------------------------------------
+def _short(text, length=30):
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def case_change_history(*, case, limit=300):
+    """Every change to the case and its records (assessment, selection, consent, plan with its
+    goals and items, closure, the conferences' decisions), newest first: one query per kind."""
+    from casemgmt.core.history import history_entries
+    from meetings.models import AgendaItem, Decision
+
+    from .models import Closure, Consent, PlanGoal, PlanItem, ServicePlan
+
+    plan_ids = list(case.plans.values_list("pk", flat=True))
+    numbers = dict(case.plans.values_list("pk", "number"))
+    item_ids = list(AgendaItem.objects.filter(case=case).values_list("pk", flat=True))
+
+    def rows(model, **lookup):
+        return list(
+            model.history.filter(**lookup)
+            .select_related("history_user")
+            .order_by("-history_date")[:limit]
+        )
+
+    kinds = [
+        (Case, rows(Case, id=case.pk), lambda r: str(Case._meta.verbose_name)),
+        (Assessment, rows(Assessment, case_id=case.pk),
+         lambda r: f"{Assessment._meta.verbose_name} v{r.number}"),
+        (SelectionDecision, rows(SelectionDecision, case_id=case.pk),
+         lambda r: str(SelectionDecision._meta.verbose_name)),
+        (Consent, rows(Consent, case_id=case.pk),
+         lambda r: f"{Consent._meta.verbose_name} ({r.valid_from:%Y. %m. %d.})"),
+        (ServicePlan, rows(ServicePlan, case_id=case.pk),
+         lambda r: f"{ServicePlan._meta.verbose_name} v{r.number}"),
+        (PlanGoal, rows(PlanGoal, plan_id__in=plan_ids),
+         lambda r: f"v{numbers.get(r.plan_id, '?')} {PlanGoal._meta.verbose_name}: {_short(r.goal)}"),
+        (PlanItem, rows(PlanItem, plan_id__in=plan_ids),
+         lambda r: f"v{numbers.get(r.plan_id, '?')} {PlanItem._meta.verbose_name}: "
+                   f"{_short(r.service_content)}"),
+        (Closure, rows(Closure, case_id=case.pk), lambda r: str(Closure._meta.verbose_name)),
+        (Decision, rows(Decision, item_id__in=item_ids),
+         lambda r: str(Decision._meta.verbose_name)),
+    ]  # fmt: skip
+    entries = []
+    for model, historical, label in kinds:
+        entries.extend(history_entries(model, historical, label=label, limit=limit))
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]
+
+
+def client_change_history(*, client, limit=300):
+    """The client's own changes and their household members', newest first."""
+    from casemgmt.core.history import history_entries
+
+    from .models import HouseholdMember
+
+    own = list(client.history.select_related("history_user").order_by("-history_date")[:limit])
+    members = list(
+        HouseholdMember.history.filter(client_id=client.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:limit]
+    )
+    entries = history_entries(Client, own, label=lambda r: _("Client"))
+    entries += history_entries(
+        HouseholdMember,
+        members,
+        label=lambda r: f"{HouseholdMember._meta.verbose_name}: {r.name}",
+    )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]

@@ -52,6 +52,7 @@ CLIENT_FIELDS = [
     "name",
     "birth_date",
     "sex",
+    "resident_number",
     "phone",
     "address",
     "livelihood_status",
@@ -79,6 +80,7 @@ PLAN_WRONG_STAGE = _("The plan is written while the case is at the planning stag
 SELECTION_WRONG_STAGE = _("The selection is decided while the case is at the selection stage.")
 SELECTED_NEEDS_TYPE = _("Choose general or specialised for a selected case.")
 CONSENT_ALREADY_WITHDRAWN = _("This consent was already withdrawn.")
+WITHDRAWN_BEFORE_GIVEN = _("A consent cannot be withdrawn before the day it was given (%(date)s).")
 CLOSURE_NOT_PROPOSED = _("There is no closure proposal to approve.")
 INTAKE_HAS_CASE = _("This intake already opened a case.")
 HANDOVER_ONLY_SPECIALISED = _(
@@ -129,13 +131,16 @@ def archive_client(*, client, by) -> Client:
     ensure_can_edit(by, client)
     if client.cases.filter(stage__in=Stage.open_stages()).exists():
         raise ApplicationError(CLIENT_HAS_OPEN_CASE)
-    Client.objects.filter(pk=client.pk).update(
-        archived_at=timezone.now(),
-        updated_by=by,
-        version=client.version + 1,
-        updated_at=timezone.now(),
-    )
-    client.refresh_from_db()
+    return _save_client_archived(client, by=by, archived_at=timezone.now())
+
+
+def _save_client_archived(client, *, by, archived_at):
+    """Archive or restore through save(), so the change history keeps who and when."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    client.archived_at = archived_at
+    client.updated_by = by
+    client.version += 1
+    client.save(update_fields=["archived_at", "updated_by", "version", "updated_at"])
     return client
 
 
@@ -144,11 +149,7 @@ def restore_client(*, client, by) -> Client:
     ensure_can_edit(by, client)
     if client.archived_at is None:
         raise ApplicationError(CLIENT_NOT_ARCHIVED)
-    Client.objects.filter(pk=client.pk).update(
-        archived_at=None, updated_by=by, version=client.version + 1, updated_at=timezone.now()
-    )
-    client.refresh_from_db()
-    return client
+    return _save_client_archived(client, by=by, archived_at=None)
 
 
 # --- intake and opening a case ----------------------------------------------------------------------
@@ -400,7 +401,12 @@ def withdraw_consent(*, consent, by, withdrawn_on=None, note="") -> Consent:
     ensure_can_edit(by, consent.case)
     if consent.withdrawn_on is not None:
         raise ApplicationError(CONSENT_ALREADY_WITHDRAWN)
-    consent.withdrawn_on = withdrawn_on or timezone.localdate()
+    withdrawn_on = withdrawn_on or timezone.localdate()
+    if withdrawn_on < consent.valid_from:
+        raise ApplicationError(
+            WITHDRAWN_BEFORE_GIVEN % {"date": consent.valid_from.strftime("%Y. %m. %d.")}
+        )
+    consent.withdrawn_on = withdrawn_on
     consent.withdrawal_note = note
     consent.updated_by = by
     consent.version += 1
@@ -553,8 +559,19 @@ SIGNATURE_MAX_BYTES = 512 * 1024
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
+SIGNATURE_MAX_PIXELS = (2000, 1000)  # the pad is a 600 x 200 canvas (sign_on_screen.html)
+
+
 def _check_signature_png(data):
+    """A PNG (by its signature and its IHDR header), at most SIGNATURE_MAX_BYTES and
+    SIGNATURE_MAX_PIXELS: anything else is refused before a PDF is made or a row saved."""
     if not data or len(data) > SIGNATURE_MAX_BYTES or not data.startswith(PNG_MAGIC):
+        raise ApplicationError(SIGNATURE_NOT_PNG)
+    header = data[len(PNG_MAGIC) : len(PNG_MAGIC) + 16]
+    if len(header) < 16 or header[4:8] != b"IHDR":
+        raise ApplicationError(SIGNATURE_NOT_PNG)
+    width, height = int.from_bytes(header[8:12], "big"), int.from_bytes(header[12:16], "big")
+    if not (0 < width <= SIGNATURE_MAX_PIXELS[0] and 0 < height <= SIGNATURE_MAX_PIXELS[1]):
         raise ApplicationError(SIGNATURE_NOT_PNG)
 
 
@@ -630,7 +647,9 @@ def record_monitoring(*, case, by, **data) -> Monitoring:
     """A monitoring record; its status, if given, becomes the plan item's ⑬."""
     monitoring = _record(Monitoring, case=case, by=by, **data)
     if monitoring.plan_item_id and monitoring.item_status:
-        PlanItem.objects.filter(pk=monitoring.plan_item_id).update(status=monitoring.item_status)
+        item = PlanItem.objects.select_for_update().get(pk=monitoring.plan_item_id)
+        item.status = monitoring.item_status
+        item.save(update_fields=["status"])
     return monitoring
 
 
@@ -949,8 +968,8 @@ def classify_case(*, case, by, case_type) -> Case:
         raise ApplicationError(SELECTED_NEEDS_TYPE)
     if case.stage in (Stage.INTAKE, Stage.ASSESSMENT, Stage.SELECTION, Stage.NOT_SELECTED):
         raise ApplicationError(CLASSIFY_NEEDS_SELECTION)
-    Case.objects.filter(pk=case.pk).update(
-        case_type=case_type, updated_by=by, version=case.version + 1
-    )
-    case.refresh_from_db()
+    case.case_type = case_type
+    case.updated_by = by
+    case.version += 1
+    case.save(update_fields=["case_type", "updated_by", "version", "updated_at"])
     return case

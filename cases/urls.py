@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import privacy_views, views
 
 app_name = "cases"
 
@@ -13,6 +13,12 @@ urlpatterns = [
     path("clients/<int:pk>/", views.client_detail, name="client_detail"),
     path("clients/<int:pk>/edit/", views.client_update, name="client_update"),
     path("clients/<int:pk>/archive/", views.client_archive, name="client_archive"),
+    path("clients/<int:pk>/history/", privacy_views.client_history, name="client_history"),
+    path(
+        "clients/<int:pk>/resident-number/",
+        privacy_views.client_resident_number,
+        name="client_resident_number",
+    ),
     path("clients/<int:pk>/intake/", views.intake_create, name="intake_create"),
     path(
         "clients/<int:pk>/household/new/",
@@ -30,6 +36,7 @@ urlpatterns = [
     path("discovery/<int:entry_pk>/", views.discovery_detail, name="discovery_detail"),
     path("cases/", views.case_list_view, name="case_list"),
     path(case, views.case_detail, name="case_detail"),
+    path(case + "history/", privacy_views.case_history, name="case_history"),
     path(case + "move/<str:transition>/", views.case_move, name="case_move"),
     path(case + "team/", views.case_team, name="case_team"),
     path(case + "handover/", views.case_handover, name="case_handover"),

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -230,9 +231,11 @@ def _discovery_from(request, user):
     pk = request.POST.get("discovery") or request.GET.get("discovery")
     if not pk:
         return None
-    return get_object_or_404(
-        DiscoveryEntry.objects.for_user(user).filter(result=DiscoveryResult.PENDING), pk=pk
-    )
+    pending = DiscoveryEntry.objects.for_user(user).filter(result=DiscoveryResult.PENDING)
+    try:
+        return pending.get(pk=pk)
+    except (DiscoveryEntry.DoesNotExist, ValueError, TypeError) as exc:  # "abc" is not found either
+        raise Http404 from exc
 
 
 def intake_create(request, pk):
@@ -371,9 +374,12 @@ def _record_view(
     template="cases/record_form.html",
     with_case=False,
     with_user=False,
+    case=None,
 ):
-    """A form that adds one record to a case through a service, then returns to the case."""
-    case = _load_case(request, case_pk, write=True)
+    """A form that adds one record to a case through a service, then returns to the case.
+
+    ``case``: already loaded (and recorded) by the caller, so the access is recorded once."""
+    case = case or _load_case(request, case_pk, write=True)
     kwargs = {"case": case} if with_case else {}
     if with_user:
         kwargs["user"] = request.user
@@ -431,6 +437,7 @@ def consent_withdraw(request, case_pk, consent_pk):
         request,
         case_pk,
         form_class=WithdrawConsentForm,
+        case=case,
         title=_("Withdraw consent"),
         save=lambda _case, form: services.withdraw_consent(
             consent=consent,
@@ -584,15 +591,17 @@ def assessment_edit(request, case_pk, number):
                 row.pop("DELETE", None)
             data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
             try:
-                services.update_assessment(
-                    assessment=assessment,
-                    by=request.user,
-                    expected_version=form.expected_version(),
-                    needs=rows,
-                    **data,
-                )
-                if "complete" in request.POST:
-                    services.complete_assessment(assessment=assessment, by=request.user)
+                # "Save and complete" is one step: a refused completion saves nothing either.
+                with transaction.atomic():
+                    services.update_assessment(
+                        assessment=assessment,
+                        by=request.user,
+                        expected_version=form.expected_version(),
+                        needs=rows,
+                        **data,
+                    )
+                    if "complete" in request.POST:
+                        services.complete_assessment(assessment=assessment, by=request.user)
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:
@@ -987,6 +996,11 @@ def discovery_detail(request, entry_pk):
         DiscoveryEntry.objects.select_related("assigned_to", "created_by", "updated_by"),
         pk=entry_pk,
     )
+    from copy import copy
+
+    # The page shows the stored entry: the bound form (and a refused service call) change
+    # ``entry``, and with a typed result it no longer looks pending, hiding the form's errors.
+    shown = copy(entry)
     form = InvestigationForm(request.POST or None, instance=entry)
     if write and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
@@ -1003,11 +1017,11 @@ def discovery_detail(request, entry_pk):
         request,
         "cases/discovery_detail.html",
         {
-            "entry": entry,
+            "entry": shown,
             "form": form,
-            "can_edit": can_edit(request.user, entry),
-            "client": client_for_discovery(entry=entry),
-            "intakes": entry.intakes.select_related("client", "case"),
+            "can_edit": can_edit(request.user, shown),
+            "client": client_for_discovery(entry=shown),
+            "intakes": shown.intakes.select_related("client", "case"),
         },
     )
 
@@ -1101,9 +1115,20 @@ from .models import ConsentMethod, ServicePlan  # noqa: E402
 from .models.case import current_closure  # noqa: E402
 
 
-def _print_case(request, case_pk):
+def _print_case(request, case_pk, *, needs):
+    """The case to print from; ``needs(case)`` is the record printed (None: 404, before the
+    download reason is asked)."""
+
+    def check(case):
+        if needs(case) is None:
+            raise Http404
+
     return get_for_user(
-        request, Case.objects.select_related(*CASE_RELATED), action=AccessAction.PRINT, pk=case_pk
+        request,
+        Case.objects.select_related(*CASE_RELATED),
+        action=AccessAction.PRINT,
+        check=check,
+        pk=case_pk,
     )
 
 
@@ -1209,12 +1234,14 @@ def consent_sign_screen(request, case_pk, consent_pk):
     )
 
 
+def _latest_consent(case):
+    return case.consents.order_by("-valid_from", "-id").first()
+
+
 def consent_print(request, case_pk):
     """개인정보 수집·이용 및 제3자 제공 동의서, from the case's latest consent."""
-    case = _print_case(request, case_pk)
-    consent = case.consents.order_by("-valid_from", "-id").first()
-    if consent is None:
-        raise Http404
+    case = _print_case(request, case_pk, needs=_latest_consent)
+    consent = _latest_consent(case)
     document = getattr(consent, "signed_document", None)
     if document is not None and request.GET.get("format") != "html":
         return print_pdf.pdf_response(bytes(document.pdf), _print_name(case, "consent"))
@@ -1226,10 +1253,8 @@ def consent_print(request, case_pk):
 
 def monitoring_print(request, case_pk):
     """점검표: each item of the latest plan with its monitoring records (?from=&to=)."""
-    case = _print_case(request, case_pk)
+    case = _print_case(request, case_pk, needs=latest_plan)
     plan = latest_plan(case)
-    if plan is None:
-        raise Http404
     period = PrintPeriodForm(
         {"date_from": request.GET.get("from"), "date_to": request.GET.get("to")}
     )
@@ -1245,9 +1270,7 @@ def monitoring_print(request, case_pk):
 
 def intake_print(request, case_pk):
     """초기상담 기록지."""
-    case = _print_case(request, case_pk)
-    if case.intake is None:
-        raise Http404
+    case = _print_case(request, case_pk, needs=lambda case: case.intake)
     context = case_pdf.intake_context(case=case, intake=case.intake)
     return print_pdf.print_response(
         request, case_pdf.INTAKE_TEMPLATE, context, filename=_print_name(case, "intake")
@@ -1256,10 +1279,8 @@ def intake_print(request, case_pk):
 
 def closure_print(request, case_pk):
     """종결 보고서: the current closure and the cycle's last evaluation with its goal results."""
-    case = _print_case(request, case_pk)
+    case = _print_case(request, case_pk, needs=current_closure)
     closure = current_closure(case)
-    if closure is None:
-        raise Http404
     evaluation = case.evaluations.filter(cycle=case.cycle).order_by("-id").first()
     context = case_pdf.closure_context(case=case, closure=closure, evaluation=evaluation)
     return print_pdf.print_response(

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casemgmt.core.forms import VersionedFormMixin
+from casemgmt.core.forms import ModelMultipleChoiceField, VersionedFormMixin
 
 from .models import OUTCOMES_FOR, Meeting, MeetingKind, Question
 
@@ -14,7 +14,7 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class MeetingForm(forms.ModelForm):
-    officers = forms.ModelMultipleChoiceField(
+    officers = ModelMultipleChoiceField(
         label=_("Officers attending"),
         queryset=None,
         required=False,
@@ -52,7 +52,7 @@ class PartnerForm(forms.Form):
 class AgendaForm(forms.Form):
     case = forms.ModelChoiceField(label=_("Case"), queryset=None)
     question = forms.ChoiceField(label=_("Question to decide"), choices=Question.choices)
-    partners = forms.ModelMultipleChoiceField(
+    partners = ModelMultipleChoiceField(
         label=_("External attendees for this item"), queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("They see this item only, and only what the client's consent allows their agency."),

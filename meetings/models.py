@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt.core.access import ScopedQuerySet
+from casemgmt.core.history import change_history
 from casemgmt.core.versioning import VersionedModel
 
 
@@ -205,12 +206,18 @@ class Decision(models.Model):
     decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
     effect = models.TextField(_("effect on the case"), blank=True, editable=False)
 
+    history = change_history()
+
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
 
     def __str__(self):
         return self.get_outcome_display()
+
+    @property
+    def history_actor(self):
+        return self.decided_by
 
 
 class TaskQuerySet(ScopedQuerySet):

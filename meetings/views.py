@@ -227,12 +227,12 @@ def meeting_finalise(request, pk):
 
 
 def external_copy_view(request, pk, attendee_pk):
-    """The minutes as one external partner may read them (printable)."""
+    """The minutes as one external partner may read them (a page; its PDF asks for a reason)."""
     meeting = get_for_user(
         request,
         Meeting.objects.select_related("chair", "dong"),
         pk=pk,
-        action=AccessAction.PRINT,
+        action=AccessAction.VIEW,
         clients_of=lambda m: list(
             m.items.filter(partners=attendee_pk).values_list("case__client_id", flat=True)
         ),
@@ -326,6 +326,12 @@ def minutes_print(request, pk):
     )
 
 
+def _partner(meeting, attendee_pk):
+    return get_object_or_404(
+        meeting.attendees.filter(provider__isnull=False).select_related("provider"), pk=attendee_pk
+    )
+
+
 def external_copy_print(request, pk, attendee_pk):
     """An external partner's copy: only their items, only what each client's consent allows."""
     meeting = get_for_user(
@@ -336,10 +342,9 @@ def external_copy_print(request, pk, attendee_pk):
         clients_of=lambda m: list(
             m.items.filter(partners=attendee_pk).values_list("case__client_id", flat=True)
         ),
+        check=lambda m: _partner(m, attendee_pk),  # a wrong partner: 404 before the reason
     )
-    attendee = get_object_or_404(
-        meeting.attendees.filter(provider__isnull=False).select_related("provider"), pk=attendee_pk
-    )
+    attendee = _partner(meeting, attendee_pk)
     return print_response(
         request,
         meeting_pdf.EXTERNAL_TEMPLATE,

@@ -22,7 +22,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from casemgmt.core import uploads
 from casemgmt.core.exceptions import ApplicationError
+from casemgmt.core.uploads import NOT_A_SPREADSHEET
 from cases.choices import NeedDomain
 
 from . import services
@@ -90,13 +92,7 @@ CHOICES = {
 }
 
 MAX_ROWS = 5000
-MAX_BYTES = 5 * 1024 * 1024
 
-NOT_A_SPREADSHEET = gettext_lazy(
-    "This file is not an Excel workbook (.xlsx). Open it in Excel, save it as "
-    "“Excel Workbook (*.xlsx)” and upload it again."
-)
-FILE_TOO_LARGE = gettext_lazy("The file is larger than 5 MB. Split it into smaller files.")
 NO_KNOWN_SHEET = gettext_lazy(
     "No sheet named “제공기관” or “자원” was found. Start from the template."
 )
@@ -160,10 +156,12 @@ def _cell_text(value):
 def read_workbook(file):
     """{sheet name: (headers, [(row number, {header: text})])} for the sheets we know.
 
-    NotASpreadsheet for anything openpyxl cannot open as a workbook.
+    NotASpreadsheet for anything openpyxl cannot open as a workbook, or a file over the size limit.
     """
-    if getattr(file, "size", 0) and file.size > MAX_BYTES:
-        raise NotASpreadsheet(FILE_TOO_LARGE)
+    try:
+        uploads.check_xlsx_content(file)
+    except ValidationError as error:
+        raise NotASpreadsheet(error.messages[0]) from error
     try:
         book = load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a file that is not a workbook

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from casemgmt.core.forms import VersionedFormMixin
+from casemgmt.core.forms import ModelMultipleChoiceField, VersionedFormMixin
+from casemgmt.core.uploads import XlsxFileField
 from cases.choices import NeedDomain
 
 from .models import (
@@ -33,6 +34,8 @@ PHONE_INVALID = _("Enter a phone number like 02-450-1234, 010-1234-5678 or 1588-
 DATE_RANGE_REVERSED = _("The end date is before the start date.")
 
 DATE_WIDGET = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
+# Every word searched for is one more condition: thousands of words make a query SQLite refuses.
+SEARCH_MAX_LENGTH = 100
 
 
 def _all(choices):
@@ -59,7 +62,7 @@ def _grid(form, rows):
 
 
 class ProviderForm(VersionedFormMixin, forms.ModelForm):
-    service_dongs = forms.ModelMultipleChoiceField(
+    service_dongs = ModelMultipleChoiceField(
         label=_("Service area"),
         queryset=None,
         required=False,
@@ -177,7 +180,7 @@ class ResourceForm(VersionedFormMixin, forms.ModelForm):
 
 
 class ResourceFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_all(ResourceKind.choices))
     need_domain = forms.ChoiceField(
         label=_("Need domain"), required=False, choices=_all(NeedDomain.choices)
@@ -209,7 +212,7 @@ class ResourceFilterForm(forms.Form):
 
 
 class ProviderFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
     sector = forms.ChoiceField(label=_("Sector"), required=False, choices=_all(Sector.choices))
     kind = forms.ChoiceField(
         label=_("Kind of provider"), required=False, choices=_all(ProviderKind.choices)
@@ -287,14 +290,9 @@ class DevelopmentFilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
+    file = XlsxFileField(
         label=_("Excel file (.xlsx)"),
         help_text=_("Use the template: one sheet of providers, one of resources."),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
     )
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casemgmt.core.access import can_edit, get_for_user, get_rw_for_user, record_access
+from casemgmt.core.downloads import download_reason
 from casemgmt.core.exceptions import ApplicationError, ConcurrentEditError
 from casemgmt.core.models import AccessAction
 
@@ -108,8 +109,10 @@ def resource_list_view(request):
 
 
 def _export(request, resources):
+    # Contact persons and volunteers are personal data: the export asks why (download reason).
+    reason = download_reason(request)
     content = excel.write_resources(resources)
-    record_access(request, action=AccessAction.EXPORT, reason="resources.xlsx")
+    record_access(request, action=AccessAction.EXPORT, target="resources.xlsx", reason=reason)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = _attachment(f"자원목록_{timezone.localdate():%Y%m%d}.xlsx")
     return response

@@ -5,7 +5,7 @@ import tempfile
 
 
 def _run(*args):
-    return subprocess.run(args, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout  # noqa: S603 (poppler's tools, fixed arguments)
 
 
 def _write(data):
@@ -49,3 +49,12 @@ def page_size(data):
 
 def squash(value):
     return "".join(str(value).split())
+
+
+# Printing or exporting personal data asks for a reason (casemgmt/core/downloads.py).
+REASON = {"purpose": "audit"}
+
+
+def with_reason(url):
+    """``url`` with a download reason, so the PDF or the file comes at once."""
+    return url + ("&" if "?" in url else "?") + "purpose=audit"

@@ -118,10 +118,8 @@ def test_the_assessment_form_saves_needs_and_completes(client, user_in_dong, run
     }
     refused = client.post(response["Location"], {**data, "complete": "1"})
     assert "욕구사정을 완료하기 전에 위기도를 고르세요." in refused.content.decode()
-    done = client.post(
-        response["Location"],
-        {**data, "risk_level": "medium", "loaded_version": assessment.version + 1, "complete": "1"},
-    )
+    # the refused "save and complete" saved nothing: the form's version still holds
+    done = client.post(response["Location"], {**data, "risk_level": "medium", "complete": "1"})
     assert done.status_code == 302
     assessment.refresh_from_db()
     assert assessment.is_complete

@@ -55,9 +55,20 @@ def test_a_client_signs_the_plan_on_a_tablet_and_the_signed_pdf_is_kept(
     expect(page.get_by_text("서명을 기록하고 서명된 계획서를 보관했습니다.")).to_be_visible()
     download = page.get_by_role("link", name="서명된 PDF 내려받기")
     expect(download).to_be_visible()
-    response = page.request.get(live_server.url + download.get_attribute("href"))
-    assert response.headers["content-type"] == "application/pdf"
+    # The file holds personal data: the officer says why first, then it comes at once.
+    download.click()
+    expect(page.get_by_role("heading", name="이 파일이 왜 필요한가요?")).to_be_visible()
+    page.get_by_label("목적").select_option(label="기관 의뢰·연계")
+    with page.expect_response(lambda r: "purpose=referral" in r.url) as answer:
+        page.get_by_role("button", name="내려받기").click()
+    assert answer.value.headers["content-type"] == "application/pdf"
+    # The browser hands the PDF to its viewer; fetch the same address to compare the bytes.
+    response = page.request.get(answer.value.url)
     plan.refresh_from_db()
     assert plan.is_signed
     assert response.body() == bytes(plan.signed_document.pdf)
+    from casemgmt.core.models import AccessAction, AccessRecord
+
+    record = AccessRecord.objects.filter(action=AccessAction.PRINT).latest("id")
+    assert (record.user, record.reason) == (officer, "기관 의뢰·연계")
     assert plan.signed_document.signature_image  # the drawing was kept

@@ -11,7 +11,7 @@ from cases.models import ItemStatus, Stage
 
 from . import lifecycle
 from .factories import ClientFactory, dong
-from .pdf_helpers import flat_text, fonts, page_size, squash
+from .pdf_helpers import flat_text, fonts, page_size, squash, with_reason
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def _case(user_in_dong, supervisor, stage, example="frequent_illness"):
 
 
 def _get_pdf(client, url):
-    response = client.get(url)
+    response = client.get(with_reason(url))
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"] == "application/pdf"
     return b"".join(response.streaming_content) if response.streaming else response.content

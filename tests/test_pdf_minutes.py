@@ -14,7 +14,7 @@ from meetings.models import MeetingKind
 
 from . import lifecycle
 from .factories import ClientFactory, dong
-from .pdf_helpers import flat_text, fonts, page_size, squash
+from .pdf_helpers import flat_text, fonts, page_size, squash, with_reason
 from .resource_factories import ProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def conference(user_in_dong, supervisor):
 
 
 def _pdf(client, url):
-    response = client.get(url)
+    response = client.get(with_reason(url))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     return response.content

@@ -16,7 +16,7 @@ from cases.models import ConsentMethod, SignedDocument, Stage
 
 from . import lifecycle
 from .factories import ClientFactory, dong
-from .pdf_helpers import flat_text, page_count, text
+from .pdf_helpers import flat_text, page_count, text, with_reason
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +74,7 @@ def test_reprinting_a_signed_plan_returns_the_same_bytes_even_after_the_records_
     stored = SignedDocument.objects.get(plan=plan)
     client.force_login(user_in_dong)
     url = reverse("cases:plan_print", args=[case.pk, plan.number])
+    url = with_reason(url)
     first = client.get(url).content
     # What the paper shows changes in the database (a status, the client's name) …
     item = plan.items.first()
@@ -201,7 +202,7 @@ def test_the_consent_form_signed_on_screen_is_kept_and_reprinted_as_signed(
     assert response.status_code == 302
     document = SignedDocument.objects.get(consent=consent)
     assert document.kind == "consent" and bytes(document.signature_image) == png
-    printed = client.get(reverse("cases:consent_print", args=[case.pk])).content
+    printed = client.get(with_reason(reverse("cases:consent_print", args=[case.pk]))).content
     assert printed == bytes(document.pdf)
     assert hashlib.sha256(printed).hexdigest() == document.sha256
     # signing it twice is refused

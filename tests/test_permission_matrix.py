@@ -1,21 +1,38 @@
-"""SECURITY: every cell of docs/permissions.md, checked as the user it names."""
+"""SECURITY: every cell of docs/permissions.md, checked as the user it names.
+
+The table lists every URL name of the apps (cases, resources, meetings, core): each page, form,
+action, export and printed form, with the method it is tried with. A GET row is fetched; a POST row
+is posted with the payload below (valid, so that a missing check would change something); a refused
+POST (403/404/405) must leave every record as it was. A URL name that only has POST rows must answer
+a GET with 405 for everyone. A URL name the table does not list fails
+``test_the_matrix_lists_every_url_name``: a new URL comes with its row and its answers.
+
+The records (of 능동) are written once for the module; each cell runs in a savepoint that is rolled
+back, so every cell starts from the same records whatever the cells before it did.
+"""
 
 import datetime
 import pathlib
 import re
-import zoneinfo
+from types import SimpleNamespace
 
 import pytest
-from django.urls import reverse
+from django.apps import apps
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from casemgmt.core.roles import Role
 
-from .factories import ClientFactory, UserFactory, dong
+from .factories import UserFactory, dong
+from .scope_world import build_dong_world, for_the_module, people
 
 pytestmark = pytest.mark.django_db
 
 MATRIX = pathlib.Path(__file__).resolve().parent.parent / "docs" / "permissions.md"
 COLUMNS = ["CM", "SV", "CM other", "GU", "ADMIN"]
+APPS = ("cases", "resources", "meetings", "core")
+REFUSED = {403, 404, 405}
 
 
 def matrix_rows():
@@ -23,93 +40,333 @@ def matrix_rows():
     body = text.split("<!-- matrix -->")[1].split("<!-- /matrix -->")[0]
     rows = []
     for line in body.strip().splitlines()[2:]:
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        rows.append(
-            (cells[0], cells[1], dict(zip(COLUMNS, (int(c) for c in cells[2:]), strict=True)))
-        )
+        cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
+        if len(cells) == 1 and not cells[0]:
+            continue
+        url, method, kind, *answers = cells
+        rows.append((url, method, kind, dict(zip(COLUMNS, map(int, answers), strict=True))))
     return rows
 
 
 ROWS = matrix_rows()
 
 
-@pytest.fixture
-def people(user_in_dong, supervisor, user_other_dong, gu_staff, sysadmin):
-    return {
-        "CM": user_in_dong,
-        "SV": supervisor,
-        "CM other": user_other_dong,
-        "GU": gu_staff,
-        "ADMIN": sysadmin,
-    }
+def _url_names():
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and namespace in APPS:
+                yield f"{namespace}:{pattern.name}"
+
+    return set(walk(get_resolver().url_patterns))
 
 
-@pytest.fixture
-def objects(user_in_dong, supervisor):
-    """One record of 능동 of each kind the matrix names, and the URL arguments that reach it."""
-    from cases import services as case_services
-    from meetings import services as meeting_services
+# --- the records, once for the module -----------------------------------------------------------
 
-    from .referral_helpers import case_in_planning, plan_with_item, refer
-    from .resource_factories import ProviderFactory, ResourceFactory
 
-    client_record = ClientFactory(dong=dong("능동"), name="표본당사자")
-    provider = ProviderFactory(registering_dong=dong("능동"), name="능동나눔터")
-    case = case_in_planning(user_in_dong, supervisor, name="표본사례")
-    item = plan_with_item(case, user_in_dong, provider=provider)
-    referral = refer(item, user_in_dong, shares_information=False)
-    entry = case_services.add_discovery_entry(
-        by=user_in_dong, source="tongjang", name="표본발굴", address="능동로 1",
-        received_on=datetime.date(2026, 11, 1), due_on=datetime.date(2026, 11, 10),
-    )  # fmt: skip
-    meeting = meeting_services.create_meeting(
-        by=user_in_dong, kind="team_conference", place="회의실", chair=supervisor,
-        held_at=datetime.datetime(2026, 12, 1, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Seoul")),
-    )  # fmt: skip
-    partner = meeting_services.add_attendee(
-        meeting=meeting, by=user_in_dong, provider=provider, name="협력자"
-    )
-    return {
-        "client": [client_record.pk],
-        "case": [case.pk],
-        "plan": [case.pk, item.plan.number],
-        "discovery": [entry.pk],
-        "dong resource": [ResourceFactory(registering_dong=dong("능동"), shared_gu_wide=False).pk],
-        "referral": [referral.pk],
-        "meeting": [meeting.pk],
-        "partner copy": [meeting.pk, partner.pk],
-        "-": [],
-    }
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with for_the_module(django_db_blocker):
+        users = people("m")
+        objects, args = build_dong_world(
+            officer=users["CM"], supervisor=users["SV"], gu_manager=users["GU"], prefix="능매"
+        )
+        yield SimpleNamespace(people=users, objects=objects, args=args)
+
+
+@pytest.fixture(autouse=True)
+def _no_weasyprint(monkeypatch):
+    """Answers, not documents: a stand-in for the PDF renderer (the leak tests read real PDFs)."""
+    monkeypatch.setattr("casemgmt.core.pdf.render_pdf", lambda template, context: b"%PDF-1.7\n")
+
+
+# --- what each POST row sends -------------------------------------------------------------------
+
+
+def _today():
+    return timezone.localdate().isoformat()
+
+
+def _later(days=30):
+    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+
+
+def _client_fields(w, o):
+    return {"name": "능새사람", "birth_date": "1961-03-04", "sex": "F", "phone": "010-4321-8765",
+            "address": "능동로 9", "livelihood_status": "basic"}  # fmt: skip
+
+
+def _resource_fields(w, o):
+    return {"name": "능새 자원", "kind": "material", "subtype": "goods", "need_domain": "health",
+            "description": "새 자원", "provider": w.objects["dong provider"].pk}  # fmt: skip
+
+
+def _provider_fields(w, o):
+    return {"name": "능새 기관", "sector": "private", "kind": "welfare_centre",
+            "contact_person": "김연계", "phone": "02-450-1234", "address": "능동로 2"}  # fmt: skip
+
+
+def _versioned(fields):
+    """The fields, and the version of the row (``o``) the officer loaded."""
+    return lambda w, o: {**fields(w, o), "loaded_version": o.version}
+
+
+#: What each POST row sends, as ``payload(world, object of the row)``: enough for the change to
+#: go through for a user who may make it (else nothing proves that a refusal refused anything).
+#: Not listed: an empty POST (a button, or a form whose empty answer is the point).
+PAYLOADS = {
+    "cases:client_create": _client_fields,
+    "cases:client_update": _versioned(_client_fields),
+    "cases:client_resident_number": lambda w, o: {"reason": "가정방문 본인 확인"},
+    "cases:intake_create": lambda w, o: {
+        "intake_date": _today(),
+        "route": "walk_in",
+        "presenting_problem": "생활고",
+        "urgency": "normal",
+        "disposition": "information",
+    },  # fmt: skip
+    "cases:household_member_create": lambda w, o: {"name": "능새가족", "relation": "spouse"},
+    "cases:household_member_update": _versioned(
+        lambda w, o: {"name": "능새가족", "relation": "spouse", "lives_together": "on"}
+    ),
+    "cases:discovery_create": lambda w, o: {
+        "source": "tongjang",
+        "name": "능새발굴",
+        "address": "능동로 3",
+        "received_on": _today(),
+        "due_on": _later(),
+    },  # fmt: skip
+    "cases:discovery_detail": _versioned(
+        lambda w, o: {
+            "investigated_on": _today(),
+            "investigation_method": "call",
+            "result": "no_need",
+        }  # fmt: skip
+    ),
+    "cases:case_team": _versioned(
+        lambda w, o: {
+            "primary_manager": o.primary_manager_id,
+            "assistant": w.people["SV"].pk,
+            "partner_worker": "복지관 김사회",
+            "note": "보조 지정",
+        }  # fmt: skip
+    ),
+    "cases:case_handover": lambda w, o: {
+        "mode": "shared",
+        "gu_manager": w.people["GU"].pk,
+        "note": "구 통합사례관리",
+    },
+    "cases:case_return": lambda w, o: {"note": "동으로"},
+    "cases:case_move": lambda w, o: {"note": "사정 시작"},
+    "cases:assessment_edit": _versioned(
+        lambda w, o: {
+            "assessed_on": _today(),
+            "functional_assessment": "일상생활 가능",
+            "risk_level": "low",
+            "needs-TOTAL_FORMS": "1",
+            "needs-INITIAL_FORMS": "0",
+            "needs-0-domain": "health",
+            "needs-0-priority": "1",
+            "needs-0-current_state": "아픔",
+            "needs-0-desired_state": "회복",
+        }  # fmt: skip
+    ),
+    "cases:selection_decide": lambda w, o: {
+        "selected": "1",
+        "case_type": "general",
+        "decided_on": _today(),
+    },
+    "cases:consent_create": lambda w, o: {
+        "services_consent": "on",
+        "valid_from": _today(),
+        "method": "paper",
+    },
+    "cases:consent_withdraw": lambda w, o: {"withdrawn_on": _today(), "note": "본인 요청"},
+    "cases:plan_create": lambda w, o: {"short_term_goal": "단기", "long_term_goal": "장기"},
+    "cases:plan_update": _versioned(
+        lambda w, o: {"short_term_goal": "새 단기", "long_term_goal": "새 장기"}
+    ),
+    "cases:plan_goal_add": lambda w, o: {
+        "goal-domain": "daily_living",
+        "goal-problem": "식사",
+        "goal-need": "식사",
+        "goal-purpose": "균형 잡힌 식사",
+        "goal-goal": "주 3회 식사 지원",
+    },  # fmt: skip
+    "cases:plan_item_add": lambda w, o: {
+        "item-goal": w.objects["plan item"].goal_id,
+        "item-service_content": "가정방문",
+        "item-priority": "2",
+        "item-start_date": _today(),
+        "item-end_date": _later(90),
+        "item-times_per_week": "1",
+        "item-provider": w.objects["dong provider"].pk,
+        "item-monitoring_method": "regular_contact",
+    },  # fmt: skip
+    "cases:plan_sign": lambda w, o: {"sign-method": "paper", "sign-signed_on": _today()},
+    "cases:intervention_create": lambda w, o: {
+        "kind": "home_visit",
+        "date": _today(),
+        "note": "가정방문",
+    },
+    "cases:monitoring_create": lambda w, o: {
+        "plan_item": w.objects["plan item"].pk,
+        "date": _today(),
+        "method": "regular_contact",
+        "findings": "제공됨",
+    },  # fmt: skip
+    "cases:closure_create": lambda w, o: {
+        "reason": "goal_achieved",
+        "closed_on": _today(),
+        "summary": "목표 달성",
+    },
+    "cases:follow_up_create": lambda w, o: {
+        "date": _today(),
+        "method": "regular_contact",
+        "findings": "유지",
+    },
+    "resources:resource_create": _resource_fields,
+    "resources:resource_update": _versioned(
+        lambda w, o: {**_resource_fields(w, o), "name": o.name}
+    ),
+    "resources:provider_create": _provider_fields,
+    "resources:provider_update": _versioned(
+        lambda w, o: {**_provider_fields(w, o), "name": o.name}
+    ),
+    "resources:development_create": lambda w, o: {
+        "resource": w.objects["dong resource"].pk,
+        "developed_on": _today(),
+        "method": "new_volunteer",
+        "developed_by": w.people["CM"].pk,
+    },  # fmt: skip
+    "resources:referral_change": lambda w, o: {"status": "accepted", "on": _today()},
+    "resources:referral_create": lambda w, o: {"requested_on": _today()},
+    "meetings:meeting_create": lambda w, o: {
+        "kind": "internal_review",
+        "held_at": f"{_later(3)}T10:00",
+        "place": "상담실",
+        "chair": w.people["SV"].pk,
+    },  # fmt: skip
+    "meetings:queue_place": lambda w, o: {"case": w.objects["case"].pk, "question": "consultation"},
+    "meetings:meeting_minutes": _versioned(
+        lambda w, o: {
+            "held_at": timezone.localtime(o.held_at).strftime("%Y-%m-%dT%H:%M"),
+            "place": "회의실",
+            "minutes": "논의함",
+        }  # fmt: skip
+    ),
+    "meetings:partner_add": lambda w, o: {
+        "provider": w.objects["dong provider"].pk,
+        "name": "새 협력자",
+    },
+    "meetings:agenda_add": lambda w, o: {
+        "case": w.objects["assessing case"].pk,
+        "question": "consultation",
+    },
+    "meetings:item_decide": lambda w, o: {f"item-{o.pk}-outcome": "other"},
+    "core:access_record_export": lambda w, o: {"reason": "월간 점검"},
+}
+
+SKIPPED_TABLES = {"core_accessrecord", "core_accessrecordclient"}
+
+
+def snapshot():
+    """Every row of every table of the apps, but the access records (a refused request may
+    still leave one). Plain SQL: the matrix takes one before and after every POST."""
+    from django.db import connection
+
+    tables = {
+        model._meta.db_table
+        for label in APPS
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+    } - SKIPPED_TABLES
+    state = {}
+    with connection.cursor() as cursor:
+        for table in sorted(tables):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} ORDER BY 1")  # noqa: S608
+            state[table] = cursor.fetchall()
+    return state
+
+
+def _url(world, url, kind):
+    name, _, query = url.partition("?")
+    return reverse(name, args=world.args[kind]) + (f"?{query}" if query else "")
+
+
+def answer(client, world, column, url, method, kind):
+    """One cell: (status, changed?) for the user of ``column``, rolled back afterwards."""
+    client.force_login(world.people[column])
+    path = _url(world, url, kind)
+    with transaction.atomic():
+        if method == "GET":
+            status, changed = client.get(path).status_code, False
+        else:
+            payload = PAYLOADS.get(url.partition("?")[0], lambda w, o: {})
+            payload = payload(world, world.objects.get(kind))
+            before = snapshot()
+            status = client.post(path, payload).status_code
+            changed = snapshot() != before
+        transaction.set_rollback(True)
+    return status, changed
+
+
+# --- the tests ----------------------------------------------------------------------------------
+
+
+def test_the_matrix_file_is_well_formed():
+    assert len(ROWS) >= 100
+    seen = set()
+    for url, method, kind, expected in ROWS:
+        assert re.fullmatch(r"[a-z]+:[a-z_]+(\?[a-z_=&]+)?", url), url
+        assert method in ("GET", "POST"), url
+        assert set(expected.values()) <= {200, 302, 400, 403, 404, 405}, url
+        assert (url, method, kind) not in seen, f"{method} {url} ({kind}) is listed twice"
+        seen.add((url, method, kind))
+
+
+def test_the_matrix_lists_every_url_name():
+    listed = {url.partition("?")[0] for url, _m, _k, _e in ROWS}
+    missing = _url_names() - listed
+    assert not missing, f"add these URL names to docs/permissions.md: {sorted(missing)}"
+    assert not listed - _url_names(), "the matrix names URLs that do not exist"
 
 
 def test_the_matrix_names_every_role():
     assert {Role.CASE_MANAGER, Role.SUPERVISOR, Role.GU_STAFF, Role.SYSADMIN} <= set(Role.ALL)
-    assert len(ROWS) >= 20
 
 
 # (Not "page": that name is Playwright's browser-page fixture.)
 @pytest.mark.parametrize(
-    ("url_name", "kind", "expected"), ROWS, ids=[name for name, _k, _e in ROWS]
+    ("url", "method", "kind", "expected"),
+    ROWS,
+    ids=[f"{method} {url} {kind}" for url, method, kind, _e in ROWS],
 )
-def test_each_role_gets_exactly_the_matrix_answer(
-    client, people, objects, url_name, kind, expected
-):
-    url = reverse(url_name, args=objects[kind])
-    answers = {}
-    for column, user in people.items():
-        client.force_login(user)
-        answers[column] = client.get(url).status_code
+def test_each_role_gets_exactly_the_matrix_answer(client, world, url, method, kind, expected):
+    answers, changed = {}, []
+    for column in COLUMNS:
+        answers[column], did_change = answer(client, world, column, url, method, kind)
+        if did_change and answers[column] in REFUSED:
+            changed.append(column)
     assert answers == expected
+    assert not changed, f"a refused POST changed records for {changed}"
 
 
-def test_a_new_officer_without_a_role_sees_nothing(client, objects):
+POST_ONLY = sorted(
+    {u for u, m, _k, _e in ROWS if m == "POST"} - {u for u, m, _k, _e in ROWS if m == "GET"}
+)
+
+
+def test_a_post_only_address_refuses_a_get_for_everyone(client, world):
+    kinds = {u: k for u, m, k, _e in ROWS if m == "POST"}
+    for column in COLUMNS:
+        client.force_login(world.people[column])
+        for url in POST_ONLY:
+            assert client.get(_url(world, url, kinds[url])).status_code == 405, (column, url)
+
+
+def test_a_new_officer_without_a_role_sees_nothing(client, world):
     nobody = UserFactory(username="no.role", dong=dong("능동"))
     nobody.groups.clear()
     client.force_login(nobody)
-    assert client.get(reverse("cases:client_detail", args=objects["client"])).status_code == 404
-
-
-def test_the_matrix_file_is_well_formed():
-    for url_name, _kind, expected in ROWS:
-        assert re.fullmatch(r"[a-z]+:[a-z_]+", url_name)
-        assert set(expected.values()) <= {200, 403, 404}
+    assert client.get(reverse("cases:client_detail", args=world.args["client"])).status_code == 404

@@ -12,6 +12,7 @@ from casemgmt.core.access import can_edit
 from resources.models import Provider, Resource, ResourceDevelopment
 
 from .factories import dong
+from .pdf_helpers import REASON
 from .resource_factories import DevelopmentFactory, ProviderFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -210,7 +211,7 @@ def test_lists_searches_and_exports_never_show_another_dongs_dong_only_resource(
     ]:
         body = client.get(url).content.decode()
         assert resource_of_other_dong.name not in body, url
-    export = client.get(reverse("resources:resource_list"), {"export": "xlsx"})
+    export = client.get(reverse("resources:resource_list"), {"export": "xlsx", **REASON})
     import io
 
     from openpyxl import load_workbook

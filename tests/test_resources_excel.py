@@ -13,6 +13,7 @@ from resources.excel import PROVIDER_COLUMNS, RESOURCE_COLUMNS
 from resources.models import Provider, Resource
 
 from .factories import dong
+from .pdf_helpers import REASON
 from .resource_factories import ProviderFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -219,7 +220,9 @@ def test_the_export_reads_back_as_the_same_resources(client, user_in_dong):
         "shared_gu_wide", "registering_dong_id",
     ]  # fmt: skip
     client.force_login(user_in_dong)
-    export = client.get(reverse("resources:resource_list"), {"need_domain": "", "export": "xlsx"})
+    export = client.get(
+        reverse("resources:resource_list"), {"need_domain": "", "export": "xlsx", **REASON}
+    )
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in export["Content-Disposition"]
     before = sorted(Resource.objects.values_list(*fields))
@@ -235,7 +238,7 @@ def test_the_export_follows_the_filters(client, user_in_dong):
     ResourceFactory(name="경제 자원", need_domain="economy")
     client.force_login(user_in_dong)
     export = client.get(
-        reverse("resources:resource_list"), {"need_domain": "health", "export": "xlsx"}
+        reverse("resources:resource_list"), {"need_domain": "health", "export": "xlsx", **REASON}
     )
     sheet = load_workbook(io.BytesIO(export.content)).active
     assert sheet.title == "자원"

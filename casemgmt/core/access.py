@@ -6,10 +6,14 @@ writes. Detail and edit views load through ``get_for_user`` / ``get_rw_for_user`
 404 for anything missing *or* out of scope and write the access record, so no view can forget.
 """
 
+from urllib.parse import urlencode
+
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
+from django.utils.encoding import escape_uri_path
 
+from .downloads import download_reason, is_download
 from .models import AccessAction, AccessRecord, AccessRecordClient
 
 SCOPE_OWN_DONG = "core.scope_own_dong"
@@ -69,28 +73,51 @@ def can_create_in_dong(user, model):
     )
 
 
-def get_for_user(request, queryset, *, action=AccessAction.VIEW, clients_of=None, **lookup):
+def get_for_user(
+    request, queryset, *, action=AccessAction.VIEW, clients_of=None, check=None, **lookup
+):
     """Load one object the user may read, recording the access; 404 otherwise.
 
+    A print or export (``action``) of personal data also needs the download reason, which is
+    kept on the same access record.
+
     ``clients_of(obj)``: for a record about several clients (a meeting), the ids its page shows.
+    ``check(obj)``: raises Http404 when the part of ``obj`` the page needs is missing.
     """
     try:
         obj = queryset.for_user(request.user).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
-    record_access(request, action=action, obj=obj, clients=clients_of(obj) if clients_of else ())
+    if check is not None:
+        check(obj)  # e.g. the part of it to print must exist: 404 before any reason is asked
+    reason = ""
+    if action in (AccessAction.PRINT, AccessAction.EXPORT):
+        if is_download(request):
+            reason = download_reason(request)  # else the reason page (DownloadReasonRequired)
+        else:
+            action = AccessAction.VIEW  # the HTML preview of a printed form is a page view
+    record_access(
+        request,
+        action=action,
+        obj=obj,
+        clients=clients_of(obj) if clients_of else (),
+        reason=reason,
+    )
     return obj
 
 
-def get_rw_for_user(request, queryset, *, action=AccessAction.UPDATE, **lookup):
-    """Load one object the user may change: 404 if out of scope, 403 if read-only for them."""
+def get_rw_for_user(request, queryset, *, action=AccessAction.UPDATE, reason="", **lookup):
+    """Load one object the user may change: 404 if out of scope, 403 if read-only for them.
+
+    ``reason``: why the user asked (e.g. to see a resident number in full), kept on the record.
+    """
     try:
         obj = queryset.for_user(request.user).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
     if not can_edit(request.user, obj):
         raise PermissionDenied
-    record_access(request, action=action, obj=obj)
+    record_access(request, action=action, obj=obj, reason=reason)
     return obj
 
 
@@ -102,6 +129,33 @@ def client_ip(request):
         if forwarded:
             return forwarded.split(",")[0].strip() or None
     return request.META.get("REMOTE_ADDR") or None
+
+
+#: Query parameters whose values an access record keeps: they choose a page, an order, a format,
+#: a filter code or a record by its number. Any other value is replaced by "*": what an officer
+#: typed to find someone (a name, a phone number, a date of birth) is personal data, and the
+#: reviewers — the system administrator among them, who reads no client data — must not read it
+#: in the address. The clients a search showed are recorded by their ids.
+RECORDED_PARAMETERS = frozenset(
+    {
+        "page", "sort", "format", "export", "download", "purpose",
+        "stage", "result", "source", "kind", "status", "overdue", "when", "archived", "has_room",
+        "conferences", "need_domain", "sector", "livelihood_status", "method", "action",
+        "dong", "provider", "manager", "person", "goal", "resource", "discovery", "plan_item",
+        "client", "date_from", "date_to", "from", "to",
+    }
+)  # fmt: skip
+
+
+def recorded_path(request):
+    """The address of the request as an access record keeps it (see RECORDED_PARAMETERS)."""
+    query = [
+        (name, value if name in RECORDED_PARAMETERS else "*")
+        for name, values in request.GET.lists()
+        for value in values
+    ]
+    path = escape_uri_path(request.path)
+    return f"{path}?{urlencode(query, safe='*')}" if query else path
 
 
 def _subject_client_id(obj):
@@ -128,7 +182,7 @@ def record_access(
         action=action,
         client_id=_subject_client_id(obj),
         target=target,
-        path=(request.get_full_path()[:300] if request is not None else ""),
+        path=(recorded_path(request)[:300] if request is not None else ""),
         reason=reason[:300],
     )
     shown = sorted({int(c) for c in clients})

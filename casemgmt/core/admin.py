@@ -2,6 +2,7 @@ from axes.utils import reset as axes_reset
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import AccessRecord, Dong, Gu, User
 
@@ -18,7 +19,9 @@ class DongAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+    """Accounts; the "history" button shows every change of role, dong or status (who, when)."""
+
     list_display = ["username", "name", "gu", "dong", "is_active", "last_login"]
     list_filter = ["is_active", "groups", "gu", "dong"]
     search_fields = ["username", "name", "email"]

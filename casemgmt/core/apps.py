@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import signals  # noqa: F401  -- login/logout/failure records
+        from . import checks, signals  # noqa: F401  -- system checks; login/logout records
         from .roles import sync_role_groups
 
         # Every app's post_migrate: the permissions of later apps exist only after theirs ran.

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccessAction
@@ -25,10 +26,40 @@ class LoginForm(AuthenticationForm):
     }
 
 
+class LoadedVersionField(forms.IntegerField):
+    """A hidden field's error is shown nowhere: a value that is not a version counts as no
+    version, so the save is refused as stale, with the message the form shows."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            return None
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses an id no row can have before it reaches the database: Django guards ``pk=`` but
+    not ``pk__in=`` against integer overflow, and SQLite then fails on 10**30."""
+
+    def clean(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            try:
+                out_of_range = abs(int(pk)) > 2**63 - 1
+            except (TypeError, ValueError):
+                continue  # not a number: the parent refuses it
+            if out_of_range:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
+
+
 class VersionedFormMixin(forms.Form):
     """Carries the version the officer loaded, so a concurrent save is detected."""
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = LoadedVersionField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,10 +93,51 @@ class AccessRecordFilterForm(forms.Form):
     )
 
 
+class Purpose(models.TextChoices):
+    """The usual reasons an officer downloads or unmasks personal data; "other" asks for words."""
+
+    SIGNATURE = "signature", _("Printing for the client's signature")
+    MEETING = "meeting", _("Material for a case conference")
+    REFERRAL = "referral", _("Referral or linkage with an agency")
+    VISIT = "visit", _("Home visit or counselling")
+    AUDIT = "audit", _("Inspection, audit or monthly review")
+    LEGAL = "legal", _("Required by law (benefit application, report)")
+    OTHER = "other", _("Other (write it below)")
+
+
+REASON_REQUIRED_FOR_OTHER = _("Write the reason in at least five characters.")
+
+
 class DownloadReasonForm(forms.Form):
+    """Why personal data leaves the screen (a download, a print, an unmasked number).
+
+    A purpose from the list, or "other" with words; the words alone (min. 5 characters) also do.
+    ``cleaned_data["reason"]`` is the text kept on the access record.
+    """
+
+    purpose = forms.ChoiceField(
+        label=_("Purpose"), required=False, choices=[("", "---------")] + Purpose.choices
+    )
     reason = forms.CharField(
         label=_("Reason for the download"),
-        min_length=5,
+        required=False,
         max_length=300,
         help_text=_("Recorded with the access record, as the rules for personal data ask."),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        purpose, words = cleaned.get("purpose"), (cleaned.get("reason") or "").strip()
+        if "reason" in self.errors:
+            return cleaned
+        if purpose and purpose != Purpose.OTHER:
+            label = str(Purpose(purpose).label)
+            cleaned["reason"] = f"{label}: {words}" if words else label
+        elif not words:
+            self.add_error("reason", forms.Field.default_error_messages["required"] if not purpose
+                           else REASON_REQUIRED_FOR_OTHER)  # fmt: skip
+        elif len(words) < 5:
+            self.add_error("reason", REASON_REQUIRED_FOR_OTHER)
+        else:
+            cleaned["reason"] = words
+        return cleaned

@@ -22,3 +22,24 @@ class KoreanFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header from ``settings.PERMISSIONS_POLICY``.
+
+    ``{"camera": []}`` becomes ``camera=()``: the feature is off for the page and every frame.
+    Django's SecurityMiddleware and django-csp do not send this header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(allowed)})"
+            for feature, allowed in getattr(settings, "PERMISSIONS_POLICY", {}).items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .history import change_history
+
 
 class Gu(models.Model):
     """A self-governing district (자치구), e.g. 광진구."""
@@ -67,6 +69,10 @@ class User(AbstractUser):
     objects = UserManager()
 
     REQUIRED_FIELDS = ["email"]
+
+    history = change_history(
+        excluded_fields=["password", "last_login"], m2m_fields=["groups", "user_permissions"]
+    )
 
     class Meta:
         verbose_name = _("user")

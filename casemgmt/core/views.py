@@ -128,3 +128,26 @@ class _CsvLine:
         out = io.StringIO()
         csv.writer(out).writerow(values)
         return out.getvalue()
+
+
+PERMISSION_HISTORY_LIMIT = 1000
+
+
+def permission_history(request):
+    """권한 변경 이력: every change to an account's role, dong, gu or status in the reviewer's gu —
+    who changed it, when, old and new values — for the monthly review."""
+    from .history import history_entries
+    from .models import User
+
+    _require_reviewer(request.user)
+    rows = User.history.select_related("history_user").order_by("-history_date")
+    if request.user.gu_id:
+        rows = rows.filter(gu_id=request.user.gu_id)
+    entries = history_entries(
+        User,
+        list(rows[:PERMISSION_HISTORY_LIMIT]),
+        label=lambda row: f"{row.name} ({row.username})",
+        limit=PERMISSION_HISTORY_LIMIT,
+    )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "core/permission_history.html", {"page": page})

@@ -4,19 +4,13 @@ that is not a workbook, bounded size. Imports build their row-by-row reports on 
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_lazy as _
+from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
 from .exceptions import ApplicationError
+from .uploads import NOT_A_SPREADSHEET, check_xlsx_content
 
-MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
-
-NOT_A_SPREADSHEET = _(
-    "This file is not an Excel workbook (.xlsx). Open it in Excel, save it as “Excel Workbook (*.xlsx)” "
-    "and upload it again."
-)
-FILE_TOO_LARGE = _("The file is larger than 5 MB. Split it into smaller files.")
 
 
 class NotASpreadsheet(ApplicationError):
@@ -48,10 +42,12 @@ def cell_text(value):
 def read_sheets(file, *, max_rows=MAX_ROWS):
     """Every sheet of the upload: its header row and its non-blank rows, as text.
 
-    NotASpreadsheet for anything openpyxl cannot open, or a file over MAX_BYTES.
+    NotASpreadsheet for anything openpyxl cannot open, or a file over settings.UPLOAD_MAX_BYTES.
     """
-    if getattr(file, "size", 0) and file.size > MAX_BYTES:
-        raise NotASpreadsheet(FILE_TOO_LARGE)
+    try:
+        check_xlsx_content(file)
+    except ValidationError as error:
+        raise NotASpreadsheet(error.messages[0]) from error
     try:
         book = load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of error on a file that is not a workbook

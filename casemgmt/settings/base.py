@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -30,6 +31,8 @@ THIRD_PARTY_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "simple_history",
+    "csp",
 ]
 LOCAL_APPS = [
     "casemgmt.core",
@@ -50,7 +53,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "casemgmt.core.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "casemgmt.core.downloads.DownloadReasonMiddleware",
 ]
 
 ROOT_URLCONF = "casemgmt.urls"
@@ -130,6 +137,57 @@ SILENCED_SYSTEM_CHECKS = [
 
 # Behind a reverse proxy, the client address is the first X-Forwarded-For entry.
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
+
+# --- security headers and uploads ----------------------------------------------------------------
+# Content-Security-Policy (django-csp 4): nothing inline, nothing from another origin. Our pages
+# carry no <script> body, no on*= handler and no style= attribute; htmx's own indicator <style> is
+# turned off in base.html (htmx-config) and its rules live in static/css/app.css. data: images are
+# Bootstrap's icons (in its CSS) and the client's signature in the print preview.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Permissions-Policy (casemgmt.core.middleware): no page uses these browser features.
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "display-capture": [],
+}
+# Uploads: an Excel import is refused above this size (casemgmt/core/uploads.py). Nothing uploaded
+# is kept as a file and MEDIA_URL is not served: imports keep rows, signatures live in the database.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# The body of a request without its files: the largest is an on-screen signature (a PNG data URL of
+# at most 512 KB, cases.services.SIGNATURE_MAX_BYTES) or a long note.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- personal data ------------------------------------------------------------------------------
+# Resident registration numbers and other sensitive fields are encrypted at rest (Fernet, key
+# derived from SECRET_KEY and FIELD_ENCRYPTION_SALT). To rotate: put the new salt first, keep the
+# old ones after it (comma-separated), run `manage.py reencrypt_fields`, then drop the old ones.
+# See docs/security.md.
+SALT_KEY = env.list("FIELD_ENCRYPTION_SALT", default=["dev-only-field-salt-change-me"])
+# Access records (접속기록) are kept at least two years (개인정보의 안전성 확보조치 기준 §8).
+# Nothing in the application deletes them; this is the floor any archiving job must respect.
+ACCESS_RECORD_RETENTION_YEARS = env.int("ACCESS_RECORD_RETENTION_YEARS", default=2)
+# Change history (who, when, old and new values) is kept as long as the record itself.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
 # --- language and time -----------------------------------------------------------------------------
 LANGUAGE_CODE = "ko"

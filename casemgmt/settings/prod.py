@@ -7,6 +7,7 @@ from .base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # noqa: F405  -- required: no default in production
+SALT_KEY = env.list("FIELD_ENCRYPTION_SALT")  # noqa: F405  -- required: encrypts resident numbers
 DATABASES = {"default": env.db("DATABASE_URL")}  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")  # noqa: F405
@@ -19,9 +20,6 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)  # noqa: F405
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=True)  # noqa: F405
 
 STORAGES = {

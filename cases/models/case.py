@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from casemgmt.core.history import change_history
 from casemgmt.core.versioning import VersionedModel
 
 from .intake import Disposition
@@ -353,6 +354,8 @@ class Case(ConcurrentTransitionMixin, VersionedModel):
     )
 
     objects = CaseQuerySet.as_manager()
+
+    history = change_history()
 
     class Meta:
         verbose_name = _("case")

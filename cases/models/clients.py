@@ -1,6 +1,7 @@
 """Clients (당사자) and their household members (세대원)."""
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,9 +10,37 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt.core.access import ScopedQuerySet
+from casemgmt.core.fields import SensitiveCharField, SensitiveTextField
+from casemgmt.core.history import change_history
 from casemgmt.core.versioning import VersionedModel
 
 BIRTH_DATE_IN_FUTURE = _("The date of birth cannot be in the future.")
+RESIDENT_NUMBER_FORMAT = _(
+    "Enter the resident registration number as 13 digits, like 900101-2345678."
+)
+RESIDENT_NUMBER_BIRTH = _(
+    "The first six digits and the 7th digit must match the date of birth (YYMMDD and the century)."
+)
+RESIDENT_NUMBER_SEX = _("The 7th digit does not match the sex (odd: male, even: female).")
+RESIDENT_NUMBER_RE = re.compile(r"^(\d{6})-?(\d)(\d{6})$")
+# 7th digit → century of birth (Korean nationals 1–4 and 9/0, registered foreigners 5–8).
+CENTURY_OF = {"9": 1800, "0": 1800, "1": 1900, "2": 1900, "5": 1900, "6": 1900,
+              "3": 2000, "4": 2000, "7": 2000, "8": 2000}  # fmt: skip
+
+
+def normalise_resident_number(value: str) -> str:
+    """'9001012345678' or '900101-2345678' → '900101-2345678'; anything else is left as typed."""
+    match = RESIDENT_NUMBER_RE.match((value or "").strip())
+    if not match:
+        return (value or "").strip()
+    return f"{match.group(1)}-{match.group(2)}{match.group(3)}"
+
+
+def mask_resident_number(value: str) -> str:
+    """주민등록번호 뒷자리 가림: 900101-2****** (the birth date and sex digit only)."""
+    if not value:
+        return ""
+    return value[:8] + "*" * 6 if len(value) == 14 else "*" * len(value)
 
 
 class Sex(models.TextChoices):
@@ -49,10 +78,16 @@ class Client(VersionedModel):
         choices=LivelihoodStatus.choices,
         default=LivelihoodStatus.GENERAL,
     )
-    health_notes = models.TextField(_("disability and health notes"), blank=True)
+    # Encrypted at rest (casemgmt/core/fields.py): shown masked, in full only with a reason.
+    resident_number = SensitiveCharField(
+        _("resident registration number"), max_length=14, blank=True
+    )
+    health_notes = SensitiveTextField(_("disability and health notes"), blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
 
     objects = ClientQuerySet.as_manager()
+    history = change_history()
+    history_masked_fields = ("resident_number",)
 
     class Meta:
         verbose_name = _("client")
@@ -78,6 +113,26 @@ class Client(VersionedModel):
         super().clean()
         if self.birth_date and self.birth_date > timezone.localdate():
             raise ValidationError({"birth_date": BIRTH_DATE_IN_FUTURE})
+        self.resident_number = normalise_resident_number(self.resident_number)
+        if self.resident_number:
+            self._check_resident_number()
+
+    def _check_resident_number(self):
+        match = RESIDENT_NUMBER_RE.match(self.resident_number)
+        if not match:
+            raise ValidationError({"resident_number": RESIDENT_NUMBER_FORMAT})
+        front, digit = match.group(1), match.group(2)
+        if self.birth_date and (
+            self.birth_date.strftime("%y%m%d") != front
+            or self.birth_date.year - self.birth_date.year % 100 != CENTURY_OF[digit]
+        ):
+            raise ValidationError({"resident_number": RESIDENT_NUMBER_BIRTH})
+        if self.sex and (int(digit) % 2 == 1) != (self.sex == Sex.MALE):
+            raise ValidationError({"resident_number": RESIDENT_NUMBER_SEX})
+
+    @property
+    def resident_number_masked(self):
+        return mask_resident_number(self.resident_number)
 
     @property
     def access_subject_id(self):
@@ -119,10 +174,11 @@ class HouseholdMember(VersionedModel):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     lives_together = models.BooleanField(_("lives in the same household"), default=True)
-    health_notes = models.TextField(_("disability and health notes"), blank=True)
+    health_notes = SensitiveTextField(_("disability and health notes"), blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
 
     objects = HouseholdMemberQuerySet.as_manager()
+    history = change_history()
 
     class Meta:
         verbose_name = _("household member")

@@ -98,6 +98,12 @@ class DiscoveryEntry(VersionedModel):
     def __str__(self):
         return self.name
 
+    @property
+    def access_subject_id(self):
+        """Once the reported person came to intake, the access record names them as a client;
+        before that the record names the entry (its target) only."""
+        return self.intakes.values_list("client_id", flat=True).first()
+
 
 class IntakeRoute(models.TextChoices):
     WALK_IN = "walk_in", _("Walk-in")

@@ -1,10 +1,13 @@
 """What each stage of a case produces. Every record belongs to one case and is scoped by it."""
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt.core.fields import SensitiveTextField
+from casemgmt.core.history import change_history
 from casemgmt.core.versioning import VersionedModel
 
 from ..choices import NeedDomain
@@ -51,7 +54,7 @@ class Assessment(CaseRecord):
     is_reassessment = models.BooleanField(_("reassessment"), default=False, editable=False)
     reason = models.TextField(_("reason for reassessment"), blank=True)
     assessed_on = models.DateField(_("assessment date"), default=timezone.localdate)
-    functional_assessment = models.TextField(
+    functional_assessment = SensitiveTextField(
         _("functional assessment"),
         blank=True,
         help_text=_(
@@ -64,6 +67,8 @@ class Assessment(CaseRecord):
         _("risk level"), max_length=10, choices=RiskLevel.choices, blank=True
     )
     completed_on = models.DateField(_("completed on"), null=True, blank=True, editable=False)
+
+    history = change_history()
 
     class Meta:
         verbose_name = _("needs assessment")
@@ -129,6 +134,8 @@ class SelectionDecision(CaseRecord):
     )
     note = models.TextField(_("reasons and conditions"), blank=True)
 
+    history = change_history()
+
     class Meta:
         verbose_name = _("selection decision")
         verbose_name_plural = _("selection decisions")
@@ -181,6 +188,8 @@ class Consent(CaseRecord):
     witness_name = models.CharField(_("witness"), max_length=50, blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True, editable=False)
     withdrawal_note = models.TextField(_("withdrawal note"), blank=True, editable=False)
+
+    history = change_history(m2m_fields=["providers"])
 
     class Meta:
         verbose_name = _("consent")
@@ -272,6 +281,8 @@ class ServicePlan(CaseRecord):
         verbose_name=_("signature recorded by"),
     )
 
+    history = change_history()
+
     class Meta:
         verbose_name = _("service plan")
         verbose_name_plural = _("service plans")
@@ -305,6 +316,8 @@ class PlanGoal(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=1)
 
+    history = change_history()
+
     class Meta:
         verbose_name = _("plan goal")
         verbose_name_plural = _("plan goals")
@@ -312,6 +325,10 @@ class PlanGoal(models.Model):
 
     def __str__(self):
         return self.goal
+
+    @property
+    def history_actor(self):
+        return self.plan.updated_by
 
 
 class PlanItem(models.Model):
@@ -364,6 +381,8 @@ class PlanItem(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=ItemStatus.choices, blank=True)
 
+    history = change_history()
+
     class Meta:
         verbose_name = _("plan item")
         verbose_name_plural = _("plan items")
@@ -382,6 +401,10 @@ class PlanItem(models.Model):
 
     def __str__(self):
         return self.service_content
+
+    @property
+    def history_actor(self):
+        return self.plan.updated_by
 
 
 # --- 개입 · 점검 · 평가 -----------------------------------------------------------------------------
@@ -414,7 +437,7 @@ class Intervention(CaseRecord):
     kind = models.CharField(_("kind of activity"), max_length=20, choices=InterventionKind.choices)
     date = models.DateField(_("date"), default=timezone.localdate)
     duration_minutes = models.PositiveSmallIntegerField(
-        _("duration (minutes)"), null=True, blank=True
+        _("duration (minutes)"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
     place = models.CharField(_("place"), max_length=100, blank=True)
     participants = models.CharField(_("who took part"), max_length=200, blank=True)
@@ -424,6 +447,12 @@ class Intervention(CaseRecord):
         verbose_name = _("intervention")
         verbose_name_plural = _("interventions")
         ordering = ["case", "-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True) | Q(duration_minutes__gt=0),
+                name="intervention_duration_positive",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.date}"
@@ -552,6 +581,8 @@ class Closure(CaseRecord):
         verbose_name=_("approved by"),
     )
     approved_on = models.DateField(_("approved on"), null=True, blank=True, editable=False)
+
+    history = change_history()
 
     class Meta:
         verbose_name = _("closure")

@@ -14,7 +14,7 @@
     var drawn = false;
     var last = null;
 
-    canvas.style.touchAction = "none"; // the page must not scroll while the client signs
+    // touch-action: none (the page must not scroll while the client signs) is in app.css.
 
     function reset() {
       ctx.fillStyle = "#fff";

@@ -106,13 +106,16 @@ class Command(BaseCommand):
         from cases.models import Client
 
         creators = {"능동": users["neung.cm"], "구의제1동": users["guui1.cm"]}
-        for dong_name, name, birth, sex, phone, address, status, notes in DEMO_CLIENTS:
+        for index, row in enumerate(DEMO_CLIENTS):
+            dong_name, name, birth, sex, phone, address, status, notes = row
+            born = datetime.date.fromisoformat(birth)
             Client.objects.get_or_create(
                 dong=dongs[dong_name],
                 name=name,
-                birth_date=datetime.date.fromisoformat(birth),
+                birth_date=born,
                 defaults={
                     "sex": sex,
+                    "resident_number": _demo_resident_number(born, sex, index),
                     "phone": phone,
                     "address": address,
                     "livelihood_status": status,
@@ -155,3 +158,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {username:<10} {name}  {dong_name or '광진구'}  {Role.LABELS[role]}"
             )
+
+
+def _demo_resident_number(born, sex, index):
+    """A made-up number that fits the birth date and sex (demo data only, every third client)."""
+    if index % 3:
+        return ""
+    century = 0 if born.year < 2000 else 2
+    digit = century + (1 if sex == "M" else 2)
+    return f"{born:%y%m%d}-{digit}{(123456 + index * 7919) % 1000000:06d}"

@@ -1,0 +1,154 @@
+"""Change history (변경 이력): who changed a record, when, and its old and new values.
+
+django-simple-history keeps a historical row for every save of a tracked model. The acting user
+is the request's user in a request, else the record's ``updated_by`` (services set it), so rows
+written by commands and background work still say who. Sensitive fields are encrypted in the
+historical table exactly as in the live one, and are shown masked on the history page.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+# Bookkeeping columns: the history row itself says who and when, so these only add noise.
+NOT_SHOWN = {"id", "version", "created_at", "updated_at", "created_by", "updated_by"}
+MASKED = _("(changed — hidden)")
+
+
+def acting_user(instance=None, request=None, **kwargs):
+    """The request's user; else who the row says changed it (``updated_by``, or a model's
+    ``history_actor`` for rows without one, e.g. a plan item names its plan's editor)."""
+    if request is not None and request.user.is_authenticated:
+        return request.user
+    for name in ("updated_by", "history_actor", "created_by"):
+        user = getattr(instance, name, None)
+        if user is not None:
+            return user
+    return None
+
+
+def change_history(**options):
+    """The ``history = change_history()`` line every tracked model carries."""
+    options.setdefault("get_user", acting_user)
+    return HistoricalRecords(**options)
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: object
+    kind: str
+    record: str = ""
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+KIND_LABELS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+FIRST_KNOWN = _("changed (first change kept; earlier values were not tracked)")
+
+
+def _display(model, name, value, related_names):
+    if value is None or value == "" or value == []:
+        return "—"
+    model_field = model._meta.get_field(name)
+    if isinstance(value, list):  # a many-to-many snapshot: rows of the through table
+        target = model_field.related_model._meta.model_name
+        ids = [row.get(target) for row in value if isinstance(row, dict)]
+        return ", ".join(related_names.get((target, pk), f"#{pk}") for pk in ids) or "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.BooleanField):
+        return str(_("yes") if value else _("no"))
+    if model_field.is_relation:
+        return related_names.get((model_field.related_model._meta.model_name, value), f"#{value}")
+    return str(value)
+
+
+def _related_names(model, deltas):
+    """Names of the related rows the changes point at: one query per related model."""
+    wanted = {}
+    for _row, delta in deltas:
+        for change in delta.changes:
+            model_field = model._meta.get_field(change.field)
+            if not model_field.is_relation:
+                continue
+            related = model_field.related_model
+            for value in (change.old, change.new):
+                values = value if isinstance(value, list) else [value]
+                for item in values:
+                    pk = item.get(related._meta.model_name) if isinstance(item, dict) else item
+                    if pk is not None:
+                        wanted.setdefault(related, set()).add(pk)
+    names = {}
+    for related, pks in wanted.items():
+        for obj in related._default_manager.filter(pk__in=pks):
+            names[(related._meta.model_name, obj.pk)] = str(obj)
+    return names
+
+
+def history_entries(model, rows, *, label=None, limit=300) -> list[HistoryEntry]:
+    """Entries for historical ``rows`` of ``model`` (one object or many), newest first.
+
+    Each change entry lists the fields that changed, old → new; a save that changed only
+    bookkeeping columns is left out. ``label(row)`` names the record (for a page that shows the
+    history of several records together). Sensitive fields (``history_masked_fields``) show
+    only that they changed.
+    """
+    masked = set(getattr(model, "history_masked_fields", ()))
+    by_object = {}
+    for row in sorted(rows, key=lambda r: (r.id, r.history_date, r.history_id)):
+        by_object.setdefault(row.id, []).append(row)
+    deltas = []
+    for versions in by_object.values():
+        for older, newer in zip(versions, versions[1:], strict=False):
+            if newer.history_type == "~":
+                deltas.append((newer, newer.diff_against(older, foreign_keys_are_objs=False)))
+    names = _related_names(model, deltas)
+    changes_of = {row.history_id: delta for row, delta in deltas}
+    entries = []
+    for versions in by_object.values():
+        for index, row in enumerate(versions):
+            kind = KIND_LABELS.get(row.history_type, row.history_type)
+            if index == 0 and row.history_type == "~":
+                kind = FIRST_KNOWN  # saved before change history began: no earlier values
+            entry = HistoryEntry(
+                when=row.history_date,
+                who=row.history_user,
+                kind=str(kind),
+                record=label(row) if label else "",
+            )
+            delta = changes_of.get(row.history_id)
+            if delta is not None:
+                for change in delta.changes:
+                    if change.field in NOT_SHOWN:
+                        continue
+                    name = str(model._meta.get_field(change.field).verbose_name)
+                    if change.field in masked:
+                        entry.changes.append(FieldChange(name, str(MASKED), str(MASKED)))
+                    else:
+                        entry.changes.append(FieldChange(
+                            name,
+                            _display(model, change.field, change.old, names),
+                            _display(model, change.field, change.new, names),
+                        ))  # fmt: skip
+                if not entry.changes:
+                    continue
+            elif row.history_type == "~" and index > 0:
+                continue
+            entries.append(entry)
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]
+
+
+def history_of(record, *, limit=300) -> list[HistoryEntry]:
+    """One record's history, newest first."""
+    rows = record.history.select_related("history_user").order_by("-history_date")[:limit]
+    return history_entries(type(record), list(rows), limit=limit)

@@ -1,0 +1,87 @@
+"""Uploaded files, checked the same way on every upload field: the kind of file by its name *and*
+its content, and its size (``settings.UPLOAD_MAX_BYTES``).
+
+The only uploads are Excel imports (the discovery list, the resource registry). Nothing uploaded is
+kept as a file: an import keeps rows, an on-screen signature is a PNG in the database
+(cases.services). MEDIA_URL is not served (casemgmt/urls.py).
+"""
+
+import zipfile
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+XLSX_EXTENSIONS = (".xlsx",)
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive
+XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+# A zip of a few MB may unpack to gigabytes of XML (a "zip bomb"): refuse a workbook whose parts
+# add up to more than this many times the upload limit. Real imports unpack to a few times their size.
+MAX_UNPACKED_RATIO = 20
+
+NOT_A_SPREADSHEET = _(
+    "This file is not an Excel workbook (.xlsx). Open it in Excel, save it as “Excel Workbook (*.xlsx)” "
+    "and upload it again."
+)
+FILE_TOO_LARGE = _("The file is larger than %(limit)s. Split it into smaller files.")
+
+
+def too_large_message():
+    return FILE_TOO_LARGE % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)}
+
+
+def check_xlsx_content(file):
+    """ValidationError unless ``file`` is an .xlsx workbook within the size limits.
+
+    Reads the zip's table of contents, not the sheets (openpyxl does that afterwards), and leaves
+    the file at its start.
+    """
+    size = getattr(file, "size", None)
+    if size is None:
+        file.seek(0, 2)
+        size = file.tell()
+    if size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(too_large_message(), code="too_large")
+    try:
+        file.seek(0)
+        if file.read(len(ZIP_MAGIC)) != ZIP_MAGIC:
+            raise ValidationError(NOT_A_SPREADSHEET, code="wrong_type")
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+            names = {member.filename for member in members}
+            unpacked = sum(member.file_size for member in members)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ValidationError(NOT_A_SPREADSHEET, code="wrong_type") from exc
+    finally:
+        file.seek(0)
+    if not all(part in names for part in XLSX_PARTS):
+        raise ValidationError(NOT_A_SPREADSHEET, code="wrong_type")
+    if unpacked > settings.UPLOAD_MAX_BYTES * MAX_UNPACKED_RATIO:
+        raise ValidationError(too_large_message(), code="too_large")
+
+
+def validate_xlsx_upload(file):
+    """An uploaded .xlsx: its name ends in .xlsx and its content is a workbook within the limits."""
+    name = (getattr(file, "name", "") or "").lower()
+    if not name.endswith(XLSX_EXTENSIONS):
+        raise ValidationError(NOT_A_SPREADSHEET, code="wrong_type")
+    check_xlsx_content(file)
+
+
+class XlsxFileField(forms.FileField):
+    """A file field for Excel imports: only .xlsx workbooks up to ``settings.UPLOAD_MAX_BYTES``."""
+
+    default_validators = [validate_xlsx_upload]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.ClearableFileInput(
+                attrs={"accept": ",".join((*XLSX_EXTENSIONS, XLSX_CONTENT_TYPE))}
+            ),
+        )
+        super().__init__(**kwargs)
