@@ -111,7 +111,8 @@ def main():
     services.sign_plan(plan=plan, by=officer, method="paper")
     browser = Browser()
     browser.force_login(officer)
-    url = reverse("cases:plan_print", args=[case.pk, plan.number])
+    # A download of personal data carries its reason (casemgmt/core/downloads.py).
+    url = reverse("cases:plan_print", args=[case.pk, plan.number]) + "?purpose=audit"
     stored = bytes(plan.signed_document.pdf)
 
     def reprint():

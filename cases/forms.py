@@ -222,7 +222,8 @@ class NeedForm(forms.ModelForm):
         }
 
 
-NeedFormSet = forms.formset_factory(NeedForm, extra=1, can_delete=True)
+# A ceiling (three needs a domain): a posted count of thousands would build and render thousands.
+NeedFormSet = forms.formset_factory(NeedForm, extra=1, can_delete=True, max_num=30, absolute_max=30)
 
 
 class SelectionForm(forms.Form):

@@ -90,3 +90,16 @@ def test_records_of_lists_cannot_be_changed_or_deleted(user_in_dong):
         row.delete()
     with pytest.raises(AppendOnlyError):
         AccessRecordClient.objects.all().update(client_id=8)
+
+
+def test_the_export_takes_a_purpose_from_the_list_and_shows_its_errors(client, gu_staff):
+    client.force_login(gu_staff)
+    page = client.get(reverse("core:access_records")).content.decode()
+    assert 'name="purpose"' in page
+    refused = client.post(reverse("core:access_record_export"), {"purpose": "other"})
+    assert refused.status_code == 400
+    assert "사유를 다섯 글자 이상 적어 주세요." in refused.content.decode()
+    export = client.post(reverse("core:access_record_export"), {"purpose": "audit"})
+    assert export.status_code == 200
+    record = AccessRecord.objects.filter(action=AccessAction.EXPORT).latest("id")
+    assert record.reason == "점검·감사·월간 검토"

@@ -22,7 +22,8 @@ RESIDENT_NUMBER_BIRTH = _(
     "The first six digits and the 7th digit must match the date of birth (YYMMDD and the century)."
 )
 RESIDENT_NUMBER_SEX = _("The 7th digit does not match the sex (odd: male, even: female).")
-RESIDENT_NUMBER_RE = re.compile(r"^(\d{6})-?(\d)(\d{6})$")
+# ASCII digits only: a fullwidth ２ or an Arabic-Indic ٢ is not a key of CENTURY_OF.
+RESIDENT_NUMBER_RE = re.compile(r"^(\d{6})-?(\d)(\d{6})$", re.ASCII)
 # 7th digit → century of birth (Korean nationals 1–4 and 9/0, registered foreigners 5–8).
 CENTURY_OF = {"9": 1800, "0": 1800, "1": 1900, "2": 1900, "5": 1900, "6": 1900,
               "3": 2000, "4": 2000, "7": 2000, "8": 2000}  # fmt: skip
