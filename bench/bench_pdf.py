@@ -39,6 +39,9 @@ def setup():
 
     # Only the demo users: the demo cases are not needed here.
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    from casemgmt import gc_tuning
+
+    gc_tuning.tune()  # as the served app does after start-up (casemgmt/wsgi.py)
     return seed_demo
 
 
