@@ -54,3 +54,45 @@ def test_seed_demo_creates_every_role_in_two_dongs_and_the_gu_and_can_run_twice(
     assert Meeting.objects.count() == 4
     assert Meeting.objects.filter(finalised_at__isnull=False).count() == 2
     assert Decision.objects.count() == 4
+
+
+def _po_entries(path):
+    """(msgid, msgstr, fuzzy) of each entry of a .po file, plural forms joined; header skipped."""
+    import re
+
+    entries, fuzzy = [], False
+    blocks = path.read_text(encoding="utf-8").split("\n\n")
+    for block in blocks:
+        lines = [line for line in block.splitlines() if not line.startswith("#~")]
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
+        current, parts = None, {}
+        for line in lines:
+            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$', line)
+            if match:
+                current = match.group(1)
+                parts[current] = match.group(2)
+            elif line.startswith('"') and current:
+                parts[current] += line[1:-1]
+        if "msgid" in parts and parts["msgid"]:
+            strings = [v for k, v in parts.items() if k.startswith("msgstr")]
+            entries.append((parts["msgid"], strings, fuzzy, parts.get("msgctxt")))
+    return entries
+
+
+def test_every_korean_translation_is_filled_and_compiled():
+    """An empty or fuzzy entry shows English on a Korean screen; a stale .mo hides a new one."""
+    import gettext
+    import pathlib
+
+    locale = pathlib.Path(__file__).resolve().parent.parent / "locale" / "ko" / "LC_MESSAGES"
+    entries = _po_entries(locale / "django.po")
+    assert len(entries) > 500
+    assert not [m for m, _s, fuzzy, _c in entries if fuzzy], "fuzzy entries"
+    assert not [m for m, strings, _f, _c in entries if not all(strings)], "empty translations"
+    with open(locale / "django.mo", "rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    singular = [(c, m, s[0]) for m, s, _f, c in entries if len(s) == 1 and "\\" not in m + s[0]]
+    stale = [
+        m for c, m, s in singular if (compiled.pgettext(c, m) if c else compiled.gettext(m)) != s
+    ]
+    assert not stale, f"run compilemessages: {stale[:5]}"
