@@ -103,3 +103,56 @@ def test_the_export_takes_a_purpose_from_the_list_and_shows_its_errors(client, g
     assert export.status_code == 200
     record = AccessRecord.objects.filter(action=AccessAction.EXPORT).latest("id")
     assert record.reason == "점검·감사·월간 검토"
+
+
+def test_a_monthly_review_is_recorded_once_with_the_months_figures(client, gu_staff, user_in_dong):
+    from django.utils import timezone
+
+    from casemgmt.core.models import AccessReview, AppendOnlyError
+
+    client.force_login(user_in_dong)
+    client.get(reverse("cases:client_list"))  # a record of this month
+    client.force_login(gu_staff)
+    dashboard = client.get(reverse("core:dashboard")).content.decode()
+    assert "아직 점검하지 않았습니다" in dashboard  # last month is due
+    this_month = timezone.localdate().strftime("%Y-%m")
+    response = client.post(
+        reverse("core:access_review_create"), {"period": this_month, "findings": "이상 없음"}
+    )
+    assert response.status_code == 302
+    review = AccessReview.objects.get()
+    assert (review.reviewed_by, review.findings, review.period.day) == (gu_staff, "이상 없음", 1)
+    assert review.records >= 1
+    again = client.post(
+        reverse("core:access_review_create"), {"period": this_month, "findings": "다시"}
+    )
+    assert again.status_code == 400
+    assert "이미 점검" in again.content.decode()
+    assert 'value="다시"' in again.content.decode() or "다시</textarea>" in again.content.decode()
+    with pytest.raises(AppendOnlyError):
+        review.findings = "고침"
+        review.save()
+    with pytest.raises(AppendOnlyError):
+        review.delete()
+
+
+def test_a_future_month_or_an_empty_finding_is_refused_in_korean(client, gu_staff):
+    from casemgmt.core.models import AccessReview
+
+    client.force_login(gu_staff)
+    future = client.post(
+        reverse("core:access_review_create"), {"period": "2099-01", "findings": "이상 없음"}
+    )
+    assert future.status_code == 400 and "시작된 달만" in future.content.decode()
+    empty = client.post(reverse("core:access_review_create"), {"period": "2026-10", "findings": ""})
+    assert empty.status_code == 400 and "필수 항목입니다." in empty.content.decode()
+    assert not AccessReview.objects.exists()
+
+
+def test_officers_cannot_record_a_review(client, user_in_dong, supervisor):
+    for user in (user_in_dong, supervisor):
+        client.force_login(user)
+        response = client.post(
+            reverse("core:access_review_create"), {"period": "2026-10", "findings": "이상 없음"}
+        )
+        assert response.status_code == 403

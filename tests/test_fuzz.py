@@ -656,9 +656,10 @@ PAGES = [
          lambda w: {f"item-{w.agenda_item.pk}-outcome": "general",
                     f"item-{w.agenda_item.pk}-comments": "선정"}, user="supervisor"),
     # --- access records, signing in
-    # the page offers the reason only (not the purpose the form also takes)
     Page("access-records/export/", lambda w: "/access-records/export/",
-         lambda w: {"reason": "월간 점검 자료"}, user="gu_staff"),
+         lambda w: {"purpose": "other", "reason": "월간 점검 자료"}, user="gu_staff"),
+    Page("access-records/reviews/", lambda w: "/access-records/reviews/",
+         lambda w: {"period": "2026-10", "findings": "이상 없음"}, user="gu_staff"),
     Page("accounts/login/", lambda w: "/accounts/login/",
          lambda w: {"username": "neung.officer", "password": "a-long-test-password"},
          user="anonymous"),

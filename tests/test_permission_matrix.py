@@ -266,6 +266,7 @@ PAYLOADS = {
     },
     "meetings:item_decide": lambda w, o: {f"item-{o.pk}-outcome": "other"},
     "core:access_record_export": lambda w, o: {"reason": "월간 점검"},
+    "core:access_review_create": lambda w, o: {"period": "2026-10", "findings": "이상 없음"},
 }
 
 SKIPPED_TABLES = {"core_accessrecord", "core_accessrecordclient"}

@@ -141,3 +141,29 @@ class DownloadReasonForm(forms.Form):
         else:
             cleaned["reason"] = words
         return cleaned
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def format_value(self, value):
+        if hasattr(value, "strftime"):
+            return value.strftime("%Y-%m")
+        return value
+
+
+class AccessReviewForm(forms.Form):
+    """월간 점검: which month was reviewed and what was found (or "이상 없음")."""
+
+    period = forms.DateField(
+        label=_("Month reviewed"), input_formats=["%Y-%m", "%Y-%m-%d"], widget=MonthInput()
+    )
+    findings = forms.CharField(
+        label=_("Findings and actions"),
+        min_length=2,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "E.g. no irregular access; or which accounts were asked about which records, and why."
+        ),
+    )

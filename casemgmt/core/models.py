@@ -216,3 +216,41 @@ class AccessRecordClient(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Access records cannot be deleted.")
+
+
+class AccessReview(models.Model):
+    """월간 점검: a reviewer's record that a month's access records of the gu were reviewed.
+
+    Append-only like the records it is about; one per gu and month.
+    """
+
+    gu = models.ForeignKey(Gu, on_delete=models.PROTECT, related_name="+", verbose_name=_("gu"))
+    period = models.DateField(_("month reviewed"), help_text=_("The first day of the month."))
+    reviewed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewed by")
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), auto_now_add=True)
+    records = models.PositiveIntegerField(_("records in the month"))
+    downloads = models.PositiveIntegerField(_("prints and exports in the month"))
+    findings = models.TextField(_("findings and actions"))
+
+    objects = AccessRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access-record review")
+        verbose_name_plural = _("access-record reviews")
+        ordering = ["-period"]
+        constraints = [
+            models.UniqueConstraint(fields=["gu", "period"], name="access_review_once_a_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.gu} {self.period:%Y-%m}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Access-record reviews cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Access-record reviews cannot be deleted.")

@@ -39,3 +39,26 @@ def access_records(*, user, filters=None):
     if filters.get("date_to"):
         qs = qs.filter(occurred_at__date__lte=filters["date_to"])
     return qs.order_by("-occurred_at", "-id")
+
+
+def access_reviews(*, user):
+    """The gu's monthly reviews of its access records, newest month first."""
+    from .models import AccessReview
+
+    if not (user.is_authenticated and user.has_perm("core.view_accessrecord") and user.gu_id):
+        return AccessReview.objects.none()
+    return AccessReview.objects.filter(gu_id=user.gu_id).select_related("reviewed_by")
+
+
+def review_due(*, user):
+    """The last full month, if the reviewer's gu has not recorded its review yet; else None."""
+    import datetime
+
+    from .models import AccessReview
+
+    if not (user.is_authenticated and user.has_perm("core.view_accessrecord") and user.gu_id):
+        return None
+    last_month = (month_start().date() - datetime.timedelta(days=1)).replace(day=1)
+    if AccessReview.objects.filter(gu_id=user.gu_id, period=last_month).exists():
+        return None
+    return last_month

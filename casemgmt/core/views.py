@@ -1,19 +1,24 @@
+import datetime
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.selectors import client_counts, client_list, intake_statistics, waiting_for
 
+from . import services
 from .access import record_access
-from .forms import AccessRecordFilterForm, DownloadReasonForm, LoginForm
+from .exceptions import ApplicationError
+from .forms import AccessRecordFilterForm, AccessReviewForm, DownloadReasonForm, LoginForm
 from .models import AccessAction
-from .selectors import access_records, month_start, recent_activity
+from .selectors import access_records, access_reviews, month_start, recent_activity, review_due
 
 
 class LoginView(auth_views.LoginView):
@@ -39,6 +44,7 @@ def dashboard(request):
             "intakes": intake_statistics(user=user, since=month_start().date()),
             "recent_clients": recent_clients,
             "activity": recent_activity(user=user),
+            "review_due": review_due(user=user),
         },
     )
 
@@ -49,7 +55,7 @@ def _require_reviewer(user):
         raise PermissionDenied
 
 
-def access_record_list(request):
+def access_record_list(request, *, review_form=None, reason_form=None, status=200):
     _require_reviewer(request.user)
     form = AccessRecordFilterForm(request.GET or None)
     form.is_valid()
@@ -59,6 +65,7 @@ def access_record_list(request):
     )
     query = request.GET.copy()
     query.pop("page", None)
+    last_month = (month_start().date() - datetime.timedelta(days=1)).replace(day=1)
     return render(
         request,
         "core/access_records.html",
@@ -66,9 +73,28 @@ def access_record_list(request):
             "filter_form": form,
             "page": page,
             "query": query.urlencode(),
-            "reason_form": DownloadReasonForm(),
+            "reason_form": reason_form or DownloadReasonForm(),
+            "review_form": review_form or AccessReviewForm(initial={"period": last_month}),
+            "reviews": access_reviews(user=request.user)[:12],
         },
+        status=status,
     )
+
+
+@require_POST
+def access_review_create(request):
+    """월간 점검 완료: the reviewer records the month reviewed and the findings."""
+    _require_reviewer(request.user)
+    form = AccessReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_access_review(by=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error("period", error.message)
+        else:
+            messages.success(request, _("The review of the month is recorded."))
+            return redirect("core:access_records")
+    return access_record_list(request, review_form=form, status=400)
 
 
 @require_POST
@@ -80,19 +106,7 @@ def access_record_export(request):
     form.is_valid()
     filters = dict(getattr(form, "cleaned_data", {}))
     if not reason_form.is_valid():
-        page = Paginator(access_records(user=request.user, filters=filters), 50).get_page(1)
-        query = request.GET.copy()
-        return render(
-            request,
-            "core/access_records.html",
-            {
-                "filter_form": form,
-                "page": page,
-                "query": query.urlencode(),
-                "reason_form": reason_form,
-            },
-            status=400,
-        )
+        return access_record_list(request, reason_form=reason_form, status=400)
     record_access(
         request,
         action=AccessAction.EXPORT,
