@@ -123,3 +123,56 @@ def test_passwords_are_checked_by_djangos_validators(user_in_dong):
         with pytest.raises(ValidationError):
             validate_password(weak, user_in_dong)
     validate_password("quiet-river-stone-42", user_in_dong)
+
+
+@pytest.mark.parametrize(
+    "password, accepted",
+    [
+        ("abcdefghij", False),  # one kind
+        ("riverstone7", True),  # two kinds, 11 characters
+        ("river7ston", True),  # two kinds, exactly 10
+        ("river7st", False),  # two kinds, 8 characters
+        ("rv7-st!q", True),  # three kinds, 8 characters
+        ("rv7-st!", False),  # three kinds, 7 characters
+    ],
+)
+def test_passwords_mix_kinds_of_characters_as_the_guideline_asks(password, accepted):
+    from django.core.exceptions import ValidationError
+
+    from casemgmt.core.password_validation import CharacterKindsValidator
+
+    validator = CharacterKindsValidator()
+    if accepted:
+        validator.validate(password)
+    else:
+        with pytest.raises(ValidationError):
+            validator.validate(password)
+
+
+def test_an_officer_changes_their_own_password_and_other_sessions_end(client, user_in_dong):
+    from django.test import Client
+
+    elsewhere = Client()
+    log_in(elsewhere, user_in_dong.username)
+    log_in(client, user_in_dong.username)
+    page = client.get(reverse("password_change"))
+    assert page.status_code == 200 and "비밀번호" in page.content.decode()
+    weak = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "abcdefghijk", "new_password2": "abcdefghijk"},
+    )
+    assert weak.status_code == 200
+    assert "두 가지" in str(weak.context["form"].errors["new_password2"])
+    done = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "능동-river-42",
+            "new_password2": "능동-river-42",
+        },
+    )
+    assert done.status_code == 302
+    user_in_dong.refresh_from_db()
+    assert user_in_dong.check_password("능동-river-42")
+    assert client.get(reverse("core:dashboard")).status_code == 200  # this session goes on
+    assert elsewhere.get(reverse("core:dashboard")).status_code == 302  # the other one ended

@@ -660,6 +660,9 @@ PAGES = [
          lambda w: {"purpose": "other", "reason": "월간 점검 자료"}, user="gu_staff"),
     Page("access-records/reviews/", lambda w: "/access-records/reviews/",
          lambda w: {"period": "2026-10", "findings": "이상 없음"}, user="gu_staff"),
+    Page("accounts/password/", lambda w: "/accounts/password/",
+         lambda w: {"old_password": "a-long-test-password", "new_password1": "new-river-stone-42",
+                    "new_password2": "new-river-stone-42"}),
     Page("accounts/login/", lambda w: "/accounts/login/",
          lambda w: {"username": "neung.officer", "password": "a-long-test-password"},
          user="anonymous"),
@@ -759,6 +762,7 @@ QUERY_PAGES = [replace(p, method="get", examples=min(p.examples, 4)) for p in QU
 # filters), and why they are left out.
 NO_INPUT = {
     "": "the dashboard: no parameters",
+    "accounts/password/done/": "a confirmation: no parameters",
     "clients/<int:pk>/": "detail page",
     "clients/<int:pk>/history/": "change history page",
     "cases/<int:case_pk>/history/": "change history page",

@@ -108,6 +108,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "casemgmt.core.password_validation.CharacterKindsValidator"},
 ]
 
 # Idle sessions end: the cookie's age is renewed on every request, so it runs out only when
