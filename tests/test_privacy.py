@@ -263,7 +263,9 @@ def test_reviewers_see_permission_changes_with_who_and_when(
     assert entry.who == sysadmin and "neung.officer" in entry.record
     assert [(c.label, c.old, c.new) for c in entry.changes] == [("동", "능동", "구의제1동")]
     page = response.content.decode()
-    assert "password" not in page and "pbkdf2" not in page and "md5$" not in page
+    assert "pbkdf2" not in page and "md5$" not in page  # no password hash, ever
+    labels = {c.label for e in response.context["page"].object_list for c in e.changes}
+    assert "비밀번호" not in labels and "마지막 로그인" not in labels
 
 
 def test_officers_cannot_read_the_permission_changes(client, user_in_dong, supervisor):

@@ -146,9 +146,3 @@ def history_entries(model, rows, *, label=None, limit=300) -> list[HistoryEntry]
             entries.append(entry)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
-
-
-def history_of(record, *, limit=300) -> list[HistoryEntry]:
-    """One record's history, newest first."""
-    rows = record.history.select_related("history_user").order_by("-history_date")[:limit]
-    return history_entries(type(record), list(rows), limit=limit)
