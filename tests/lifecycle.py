@@ -15,4 +15,7 @@ from cases.demo import (  # noqa: F401
     select_with_consent,
 )
 
-TODAY = timezone.localdate()
+
+def today():
+    """Seoul's date now: a test that runs across midnight must not compare with a stale one."""
+    return timezone.localdate()

@@ -207,7 +207,7 @@ def test_a_follow_up_period_must_pass_before_the_case_ends(run, user_in_dong):
     case = run(Stage.FOLLOW_UP)
     closure = case.closures.get()
     type(closure).objects.filter(pk=closure.pk).update(
-        follow_up_until=lifecycle.TODAY + datetime.timedelta(days=90)
+        follow_up_until=lifecycle.today() + datetime.timedelta(days=90)
     )
     message = refused(case, "end", user_in_dong)
     assert "사후관리 점검을 한 번 이상 기록하세요." in message
@@ -285,7 +285,7 @@ def test_follow_up_that_finds_a_new_need_reopens_the_case_for_a_new_cycle(run, u
 def test_a_year_old_assessment_blocks_moving_on_until_reassessed(run, user_in_dong):
     case = run(Stage.INTERVENTION)
     services.record_intervention(case=case, by=user_in_dong, kind="counselling", note="상담")
-    case.assessments.update(completed_on=lifecycle.TODAY - datetime.timedelta(days=400))
+    case.assessments.update(completed_on=lifecycle.today() - datetime.timedelta(days=400))
     assert (
         refused(case, "start_monitoring", user_in_dong)
         == "마지막 욕구사정이 1년이 넘었습니다. 재사정이 필요합니다."
@@ -330,7 +330,7 @@ def test_management_numbers_are_unique_per_dong_and_year(
     first = lifecycle.intake(user_in_dong, client_record, EXAMPLE).case
     second = lifecycle.intake(user_in_dong, client_record, EXAMPLE).case
     other = lifecycle.intake(user_other_dong, ClientFactory(dong=dong("구의제1동")), EXAMPLE).case
-    year = lifecycle.TODAY.year
+    year = lifecycle.today().year
     assert [first.number, second.number, other.number] == [
         f"능동-{year}-0001",
         f"능동-{year}-0002",

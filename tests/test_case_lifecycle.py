@@ -31,4 +31,4 @@ def test_a_worked_example_runs_from_intake_to_the_end_of_follow_up(
     plan = case.plans.get()
     assert plan.goals.count() == len(data["goals"])
     assert plan.items.count() == sum(len(g[3]) for g in data["goals"])
-    assert case.number == f"능동-{lifecycle.TODAY.year}-0001"
+    assert case.number == f"능동-{lifecycle.today().year}-0001"

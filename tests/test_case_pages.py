@@ -244,7 +244,9 @@ def test_overdue_monitoring_is_found(client, user_in_dong, run):
     import datetime
 
     case = run(Stage.INTERVENTION)
-    Case.objects.filter(pk=case.pk).update(opened_on=lifecycle.TODAY - datetime.timedelta(days=45))
+    Case.objects.filter(pk=case.pk).update(
+        opened_on=lifecycle.today() - datetime.timedelta(days=45)
+    )
     client.force_login(user_in_dong)
     found = client.get(reverse("cases:case_list"), {"overdue": "monitoring"}).context["page"]
     assert [c.pk for c in found] == [case.pk]
@@ -314,7 +316,7 @@ def test_the_dashboard_counts_every_intake_result_of_the_month(
     from cases import services as case_services
 
     for disposition in ("benefit", "benefit", "information", "case"):
-        case_services.record_intake(client=client_in_dong, by=user_in_dong, intake_date=lifecycle.TODAY, route="walk_in",
+        case_services.record_intake(client=client_in_dong, by=user_in_dong, intake_date=lifecycle.today(), route="walk_in",
                                     presenting_problem="상담", disposition=disposition)  # fmt: skip
     client.force_login(user_in_dong)
     stats = dict(client.get("/").context["intakes"])

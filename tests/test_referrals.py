@@ -24,7 +24,10 @@ from .resource_factories import ProviderFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today():
+    """Seoul's date now: a test that runs across midnight must not compare with a stale one."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -69,9 +72,9 @@ def test_a_referral_starts_requested_with_one_history_row(item, user_in_dong, me
     referral = refer(item, user_in_dong, note="전화로 의뢰")
     assert referral.status == ReferralStatus.REQUESTED
     assert (referral.resource, referral.provider) == (meals, centre)
-    assert referral.requested_on == TODAY
+    assert referral.requested_on == today()
     assert referral.created_by == user_in_dong
-    assert history(referral) == [("", "requested", user_in_dong, TODAY, "전화로 의뢰")]
+    assert history(referral) == [("", "requested", user_in_dong, today(), "전화로 의뢰")]
 
 
 def test_every_status_change_fills_its_date_and_leaves_one_history_row(
@@ -87,14 +90,14 @@ def test_every_status_change_fills_its_date_and_leaves_one_history_row(
     )
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.ENDED
-    assert (referral.responded_on, referral.started_on, referral.ended_on) == (TODAY,) * 3
+    assert (referral.responded_on, referral.started_on, referral.ended_on) == (today(),) * 3
     assert referral.version == 4
     assert referral.updated_by == user_in_dong
     assert history(referral) == [
-        ("", "requested", user_in_dong, TODAY, ""),
-        ("requested", "accepted", user_in_dong, TODAY, "담당자 확인"),
-        ("accepted", "in_service", supervisor, TODAY, ""),
-        ("in_service", "ended", user_in_dong, TODAY, "목표 달성"),
+        ("", "requested", user_in_dong, today(), ""),
+        ("requested", "accepted", user_in_dong, today(), "담당자 확인"),
+        ("accepted", "in_service", supervisor, today(), ""),
+        ("in_service", "ended", user_in_dong, today(), "목표 달성"),
     ]
 
 
@@ -112,7 +115,7 @@ def test_a_decline_needs_its_reason_and_keeps_it(item, user_in_dong):
     assert (referral.status, referral.decline_reason, referral.responded_on) == (
         "declined",
         "정원 초과",
-        TODAY,
+        today(),
     )
     assert history(referral)[-1][:2] == ("requested", "declined")
     assert history(referral)[-1][4] == "정원 초과"
@@ -147,7 +150,7 @@ def test_a_step_cannot_be_dated_in_the_future_or_before_the_previous_step(item, 
     referral = refer(
         item,
         user_in_dong,
-        requested_on=TODAY - datetime.timedelta(days=5),
+        requested_on=today() - datetime.timedelta(days=5),
         shares_information=False,
     )
     with pytest.raises(ApplicationError):
@@ -155,24 +158,27 @@ def test_a_step_cannot_be_dated_in_the_future_or_before_the_previous_step(item, 
             referral=referral,
             by=user_in_dong,
             status="accepted",
-            on=TODAY + datetime.timedelta(days=1),
+            on=today() + datetime.timedelta(days=1),
         )
     with pytest.raises(ApplicationError):
         services.change_referral_status(
             referral=referral,
             by=user_in_dong,
             status="accepted",
-            on=TODAY - datetime.timedelta(days=6),
+            on=today() - datetime.timedelta(days=6),
         )
     services.change_referral_status(
-        referral=referral, by=user_in_dong, status="accepted", on=TODAY - datetime.timedelta(days=3)
+        referral=referral,
+        by=user_in_dong,
+        status="accepted",
+        on=today() - datetime.timedelta(days=3),
     )
     with pytest.raises(ApplicationError):
         services.change_referral_status(
             referral=referral,
             by=user_in_dong,
             status="in_service",
-            on=TODAY - datetime.timedelta(days=4),
+            on=today() - datetime.timedelta(days=4),
         )
     assert Referral.objects.get(pk=referral.pk).started_on is None
 
@@ -211,7 +217,7 @@ def test_only_those_who_may_change_the_case_refer_or_change_a_referral(
     for outsider in (user_other_dong, gu_staff):
         with pytest.raises(PermissionDenied):
             services.change_referral_status(referral=referral, by=outsider, status="accepted")
-    assert history(referral) == [("", "requested", user_in_dong, TODAY, "")]
+    assert history(referral) == [("", "requested", user_in_dong, today(), "")]
 
 
 def test_a_service_not_linked_to_the_registry_cannot_be_referred(case, user_in_dong):
@@ -285,7 +291,7 @@ def test_starting_at_once_takes_the_capacity_and_records_the_answer(item, user_i
     services.change_referral_status(referral=referral, by=user_in_dong, status="in_service")
     referral.refresh_from_db()
     assert in_use(meals) == 1
-    assert referral.responded_on == referral.started_on == TODAY
+    assert referral.responded_on == referral.started_on == today()
 
 
 def test_accepting_is_refused_when_no_capacity_is_left(
@@ -415,7 +421,7 @@ def test_a_consent_that_does_not_cover_the_provider_today_does_not_allow_it(
     else:
         consent = consent_for(case, user_in_dong, centre)
         type(consent).objects.filter(pk=consent.pk).update(
-            valid_from=TODAY + datetime.timedelta(days=3)
+            valid_from=today() + datetime.timedelta(days=3)
         )
     with pytest.raises(ApplicationError):
         refer(unconsented, user_in_dong)

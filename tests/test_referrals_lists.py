@@ -16,7 +16,10 @@ from .resource_factories import ProviderFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today():
+    """Seoul's date now: a test that runs across midnight must not compare with a stale one."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -53,7 +56,7 @@ def test_another_dongs_referral_is_not_found_on_any_referral_address(
         ("get", reverse("resources:referral_create", args=[item])),
         ("post", reverse("resources:referral_create", args=[item])),
     ]:
-        response = getattr(client, method)(url, {"status": "accepted", "on": TODAY.isoformat()})
+        response = getattr(client, method)(url, {"status": "accepted", "on": today().isoformat()})
         assert response.status_code == 404, (method, url)
     assert Referral.objects.get(pk=other_referral.pk).status == "requested"
     assert Referral.objects.count() == 1

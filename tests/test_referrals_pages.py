@@ -16,7 +16,10 @@ from .resource_factories import ProviderFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today():
+    """Seoul's date now: a test that runs across midnight must not compare with a stale one."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -212,7 +215,7 @@ def test_an_officer_refers_a_linked_service_from_the_plan_page_and_sees_its_stat
     assert form_page.context["covering"] is not None
     assert form_page.context["form"]["shares_information"].value() is True
     response = client.post(
-        url, {"shares_information": "on", "requested_on": TODAY.isoformat(), "note": "전화 의뢰"}
+        url, {"shares_information": "on", "requested_on": today().isoformat(), "note": "전화 의뢰"}
     )
     assert response.status_code == 302
     assert response["Location"].endswith(f"{plan_url(item.plan)}#item-{item.pk}")
@@ -233,7 +236,7 @@ def test_the_referral_form_says_what_consent_is_missing_and_refuses(
     assert page.context["missing"]
     assert "override_reason" not in page.context["form"].fields  # a case manager cannot
     response = client.post(
-        url, {"shares_information": "on", "requested_on": TODAY.isoformat(), "note": ""}
+        url, {"shares_information": "on", "requested_on": today().isoformat(), "note": ""}
     )
     assert response.status_code == 400
     assert "아차산복지관" in " ".join(response.context["form"].non_field_errors())
@@ -251,7 +254,7 @@ def test_the_supervisor_refers_without_consent_by_writing_the_reason(
         url,
         {
             "shares_information": "on",
-            "requested_on": TODAY.isoformat(),
+            "requested_on": today().isoformat(),
             "override_reason": "긴급 연계",
         },
     )
@@ -282,7 +285,9 @@ def test_the_referral_page_records_each_step_with_a_korean_form(client, user_in_
     change = reverse("resources:referral_change", args=[referral.pk])
     choices = dict(client.get(detail).context["status_form"].fields["status"].choices)
     assert set(choices) == {"accepted", "declined", "in_service", "ended"}
-    response = client.post(change, {"status": "accepted", "on": TODAY.isoformat(), "note": "수락"})
+    response = client.post(
+        change, {"status": "accepted", "on": today().isoformat(), "note": "수락"}
+    )
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.status == "accepted"
@@ -302,7 +307,7 @@ def test_a_decline_without_its_reason_is_refused_on_the_form(client, user_in_don
     client.force_login(user_in_dong)
     response = client.post(
         reverse("resources:referral_change", args=[referral.pk]),
-        {"status": "declined", "on": TODAY.isoformat()},
+        {"status": "declined", "on": today().isoformat()},
     )
     assert response.status_code == 400
     assert response.context["status_form"].errors["decline_reason"]
@@ -316,7 +321,7 @@ def test_the_gu_staff_read_a_referral_but_change_nothing(client, gu_staff, refer
     assert detail.context["status_form"] is None
     response = client.post(
         reverse("resources:referral_change", args=[referral.pk]),
-        {"status": "accepted", "on": TODAY.isoformat()},
+        {"status": "accepted", "on": today().isoformat()},
     )
     assert response.status_code == 403
     assert Referral.objects.get(pk=referral.pk).status == "requested"
@@ -353,7 +358,7 @@ def test_a_declined_referral_prompts_the_officer_to_advocate_until_advocacy_is_r
         reverse("cases:intervention_create", args=[case.pk]),
         {
             "kind": "advocacy",
-            "date": TODAY.isoformat(),
+            "date": today().isoformat(),
             "plan_item": referral.plan_item_id,
             "note": "기관장과 통화해 대기 순번을 앞당김",
         },
