@@ -332,3 +332,32 @@ def test_gu_staff_see_the_number_masked_and_cannot_unmask_it(client, gu_staff, r
     url = reverse("cases:client_resident_number", args=[registered.pk])
     assert client.get(url).status_code == 403
     assert client.post(url, {"purpose": "audit"}).status_code == 403
+
+
+def test_the_permission_history_costs_the_same_queries_for_many_changes(
+    client, gu_staff, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import UserFactory
+
+    def change_roles(count):
+        for n in range(count):
+            officer = UserFactory(
+                username=f"officer{count}-{n}", dong=dong("능동"), role=Role.CASE_MANAGER
+            )
+            officer.groups.add(role_group(Role.SUPERVISOR))
+            officer.phone = "02-450-0000"
+            officer.save()
+
+    client.force_login(gu_staff)
+    change_roles(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("core:permission_history"))
+    change_roles(12)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("core:permission_history"))
+    changed = [e for e in response.context["page"].object_list if e.changes]
+    assert any(c.label == "그룹" for e in changed for c in e.changes)  # the m2m diff is shown
+    assert len(many.captured_queries) == len(few.captured_queries)
