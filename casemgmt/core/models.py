@@ -131,15 +131,33 @@ class AppendOnlyError(Exception):
     pass
 
 
-class AccessRecordQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise AppendOnlyError("Access records cannot be changed.")
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed.")
 
     def delete(self):
-        raise AppendOnlyError("Access records cannot be deleted.")
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be deleted.")
 
 
-class AccessRecord(models.Model):
+class AppendOnlyModel(models.Model):
+    """Rows that are written once and never changed or deleted (on PostgreSQL the access-record
+    tables also refuse it in the database: migration 0004)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self._meta.verbose_name_plural} cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.verbose_name_plural} cannot be deleted.")
+
+
+class AccessRecord(AppendOnlyModel):
     """접속기록: who read or changed whose personal data, when, from where, and how.
 
     Append-only: written by casemgmt.core.access, never edited or deleted by anyone.
@@ -164,8 +182,6 @@ class AccessRecord(models.Model):
     path = models.CharField(_("address"), max_length=300, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
 
-    objects = AccessRecordQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("access record")
         verbose_name_plural = _("access records")
@@ -175,21 +191,13 @@ class AccessRecord(models.Model):
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.username} {self.action}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Access records cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Access records cannot be deleted.")
-
     @property
     def client_ids(self):
         """Every client whose data the request showed (a list, an export, a meeting)."""
         return sorted(row.client_id for row in self.shown.all())
 
 
-class AccessRecordClient(models.Model):
+class AccessRecordClient(AppendOnlyModel):
     """One client shown by one access record: lets a review find who saw a client in a list."""
 
     record = models.ForeignKey(
@@ -200,8 +208,6 @@ class AccessRecordClient(models.Model):
     )
     client_id = models.BigIntegerField(_("client"), db_index=True)
 
-    objects = AccessRecordQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("client shown")
         verbose_name_plural = _("clients shown")
@@ -209,16 +215,8 @@ class AccessRecordClient(models.Model):
     def __str__(self):
         return f"{self.record_id}: {self.client_id}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Access records cannot be changed.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Access records cannot be deleted.")
-
-
-class AccessReview(models.Model):
+class AccessReview(AppendOnlyModel):
     """월간 점검: a reviewer's record that a month's access records of the gu were reviewed.
 
     Append-only like the records it is about; one per gu and month.
@@ -234,8 +232,6 @@ class AccessReview(models.Model):
     downloads = models.PositiveIntegerField(_("prints and exports in the month"))
     findings = models.TextField(_("findings and actions"))
 
-    objects = AccessRecordQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("access-record review")
         verbose_name_plural = _("access-record reviews")
@@ -246,11 +242,3 @@ class AccessReview(models.Model):
 
     def __str__(self):
         return f"{self.gu} {self.period:%Y-%m}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Access-record reviews cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Access-record reviews cannot be deleted.")

@@ -1,3 +1,5 @@
+import datetime
+
 from django.utils import timezone
 
 from .models import AccessRecord
@@ -13,6 +15,16 @@ def month_start():
     return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
+def last_month():
+    """The first day of the last full month: the one the monthly review is due for."""
+    return (month_start().date() - datetime.timedelta(days=1)).replace(day=1)
+
+
+def is_reviewer(user):
+    """Gu staff and the system administrator: they review the access records of their gu."""
+    return bool(user.is_authenticated and user.has_perm("core.view_accessrecord") and user.gu_id)
+
+
 def access_records(*, user, filters=None):
     """접속기록 for the monthly review: those of the reviewer's gu (accounts of its dongs and of the gu).
 
@@ -21,7 +33,7 @@ def access_records(*, user, filters=None):
     from django.db.models import Q
 
     filters = filters or {}
-    if not (user.is_authenticated and user.has_perm("core.view_accessrecord") and user.gu_id):
+    if not is_reviewer(user):
         return AccessRecord.objects.none()
     scope = Q(user__gu_id=user.gu_id)
     if user.has_perm("core.change_user"):  # the system administrator: unknown accounts too
@@ -45,20 +57,18 @@ def access_reviews(*, user):
     """The gu's monthly reviews of its access records, newest month first."""
     from .models import AccessReview
 
-    if not (user.is_authenticated and user.has_perm("core.view_accessrecord") and user.gu_id):
+    if not is_reviewer(user):
         return AccessReview.objects.none()
     return AccessReview.objects.filter(gu_id=user.gu_id).select_related("reviewed_by")
 
 
 def review_due(*, user):
     """The last full month, if the reviewer's gu has not recorded its review yet; else None."""
-    import datetime
-
     from .models import AccessReview
 
-    if not (user.is_authenticated and user.has_perm("core.view_accessrecord") and user.gu_id):
+    if not is_reviewer(user):
         return None
-    last_month = (month_start().date() - datetime.timedelta(days=1)).replace(day=1)
-    if AccessReview.objects.filter(gu_id=user.gu_id, period=last_month).exists():
+    due = last_month()
+    if AccessReview.objects.filter(gu_id=user.gu_id, period=due).exists():
         return None
-    return last_month
+    return due

@@ -35,9 +35,9 @@ def record_access_review(*, by: User, period: datetime.date, findings: str):
 
     from .exceptions import ApplicationError
     from .models import AccessAction, AccessReview
-    from .selectors import access_records
+    from .selectors import access_records, is_reviewer
 
-    if not (by.has_perm("core.view_accessrecord") and by.gu_id):
+    if not is_reviewer(by):
         raise ApplicationError(REVIEW_NOT_REVIEWER)
     period = period.replace(day=1)
     if period > timezone.localdate():

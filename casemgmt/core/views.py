@@ -1,5 +1,3 @@
-import datetime
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -18,7 +16,14 @@ from .access import record_access
 from .exceptions import ApplicationError
 from .forms import AccessRecordFilterForm, AccessReviewForm, DownloadReasonForm, LoginForm
 from .models import AccessAction
-from .selectors import access_records, access_reviews, month_start, recent_activity, review_due
+from .selectors import (
+    access_records,
+    access_reviews,
+    last_month,
+    month_start,
+    recent_activity,
+    review_due,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -65,7 +70,6 @@ def access_record_list(request, *, review_form=None, reason_form=None, status=20
     )
     query = request.GET.copy()
     query.pop("page", None)
-    last_month = (month_start().date() - datetime.timedelta(days=1)).replace(day=1)
     return render(
         request,
         "core/access_records.html",
@@ -74,7 +78,7 @@ def access_record_list(request, *, review_form=None, reason_form=None, status=20
             "page": page,
             "query": query.urlencode(),
             "reason_form": reason_form or DownloadReasonForm(),
-            "review_form": review_form or AccessReviewForm(initial={"period": last_month}),
+            "review_form": review_form or AccessReviewForm(initial={"period": last_month()}),
             "reviews": access_reviews(user=request.user)[:12],
         },
         status=status,
