@@ -9,6 +9,9 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# The suite runs on two processes (pytest-xdist): the machine's two cores. TEST_WORKERS=0 runs
+# it in one process (easier to read a failure).
+TEST_WORKERS ?= 2
 
 # Debian packages: Korean fonts and Pango for WeasyPrint, poppler for PDF checks, Chromium for
 # the browser tests, gettext for translations.
@@ -24,7 +27,7 @@ test: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=casemgmt.settings.test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 setup: debs-run $(VENV)/.installed node_modules/.installed
 setup-test: debs-test $(VENV)/.installed node_modules/.installed

@@ -4,9 +4,27 @@ import pytest
 
 from casemgmt.core.roles import Role
 
+from . import clock
+from .clock import _test_clock  # noqa: F401  (autouse: --clock-at)
 from .factories import ClientFactory, UserFactory, dong, gu
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync Playwright
+
+
+def pytest_addoption(parser):
+    clock.addoption(parser)
+
+
+def pytest_configure(config):
+    clock.start_shift(config)
+
+
+def pytest_unconfigure(config):
+    clock.stop_shift(config)
+
+
+def pytest_report_header(config):
+    return clock.header(config)
 
 
 @pytest.fixture(scope="session")
@@ -136,7 +154,6 @@ def provider_of_other_gu(db):
 def case_of_other_dong(user_other_dong, client_other_dong):
     """An open case of 구의제1동 (from its discovery queue, with a household member and a consent):
     the target of cross-dong attempts."""
-    import datetime
 
     from cases import services
 
@@ -145,14 +162,14 @@ def case_of_other_dong(user_other_dong, client_other_dong):
         source="tongjang",
         name=client_other_dong.name,
         address="구의로 1",
-        received_on=datetime.date(2026, 11, 1),
-        due_on=datetime.date(2026, 11, 10),
+        received_on=clock.days(-30),
+        due_on=clock.days(-21),
     )
     intake = services.record_intake(
         client=client_other_dong,
         by=user_other_dong,
         discovery=entry,
-        intake_date=datetime.date(2026, 11, 2),
+        intake_date=clock.days(-29),
         route="outreach",
         presenting_problem="월세 체납",
         disposition="case",
@@ -190,8 +207,6 @@ def _browser_tests_start_from_reference_data(request):
 @pytest.fixture
 def meeting_of_other_dong(user_other_dong, case_of_other_dong, supervisor_other_dong):
     """A meeting of 구의제1동 with an agenda item, an external partner and a returned task."""
-    import datetime
-    import zoneinfo
 
     from meetings import services
 
@@ -200,7 +215,7 @@ def meeting_of_other_dong(user_other_dong, case_of_other_dong, supervisor_other_
     meeting = services.create_meeting(
         by=user_other_dong,
         kind="team_conference",
-        held_at=datetime.datetime(2026, 12, 1, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Seoul")),
+        held_at=clock.at(1, 10),
         place="구의제1동 회의실",
         chair=supervisor_other_dong,
     )

@@ -6,6 +6,8 @@ from playwright.sync_api import expect
 
 from casemgmt.core.management.commands.seed_demo import DEMO_PASSWORD
 
+from .clock import iso
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -95,7 +97,7 @@ def test_an_officer_and_a_supervisor_click_a_case_from_intake_to_the_end(
     page.locator("#id_goal-goal").fill("3개월 안에 남편이 가계 사정을 공유하고 생활비를 맡긴다")
     page.get_by_role("button", name="목표 추가").click()
     page.get_by_label("서비스 내용").fill("건강가정지원센터 부부상담 연계")
-    page.get_by_label("서비스 종료일").fill("2027-02-28")
+    page.get_by_label("서비스 종료일").fill(iso(90))
     page.get_by_label("횟수(주당)").fill("1")
     page.get_by_role("textbox", name="제공기관").fill("건강가정지원센터")
     page.get_by_label("점검 방법").select_option("provider")

@@ -336,11 +336,13 @@ def test_a_consent_is_withdrawn_from_the_case_page_with_its_date(client, user_in
     consent = case.consents.get()
     client.force_login(user_in_dong)
     url = reverse("cases:consent_withdraw", args=[case.pk, consent.pk])
-    refused = client.post(url, {"withdrawn_on": "2026-11-30", "note": ""})
+    withdrawn_on = consent.valid_from  # the day the consent was given: here, today
+    refused = client.post(url, {"withdrawn_on": withdrawn_on.isoformat(), "note": ""})
     assert refused.context["form"].errors["note"] == ["필수 항목입니다."]
-    assert client.post(url, {"withdrawn_on": "2026-11-30", "note": "본인 요청"}).status_code == 302
+    posted = {"withdrawn_on": withdrawn_on.isoformat(), "note": "본인 요청"}
+    assert client.post(url, posted).status_code == 302
     consent.refresh_from_db()
-    assert (str(consent.withdrawn_on), consent.withdrawal_note) == ("2026-11-30", "본인 요청")
+    assert (consent.withdrawn_on, consent.withdrawal_note) == (withdrawn_on, "본인 요청")
 
 
 def test_the_outcome_goals_of_an_unsigned_plan_are_changed_on_the_plan_page(

@@ -11,9 +11,9 @@ from openpyxl import Workbook
 from cases import services
 from cases.models import Case, Client, DiscoveryEntry, DiscoveryResult
 
-pytestmark = pytest.mark.django_db
+from .clock import days, iso, today
 
-TODAY = datetime.date(2026, 11, 20)
+pytestmark = pytest.mark.django_db
 
 
 def xlsx(rows, headers=("성명", "생년월일", "연락처", "주소", "위기 내용")):
@@ -32,8 +32,8 @@ def import_form(file):
         "file": file,
         "source": "blind_spot",
         "source_detail": "2026년 6차",
-        "received_on": "2026-11-20",
-        "due_on": "2026-12-04",
+        "received_on": iso(0),
+        "due_on": iso(14),
     }
 
 
@@ -55,8 +55,8 @@ def test_a_good_list_fills_the_queue_with_source_and_deadline(client, user_in_do
     assert response.status_code == 302
     entries = list(DiscoveryEntry.objects.order_by("name"))
     assert [(e.name, e.birth_date, e.dong.name, e.source_detail, e.due_on) for e in entries] == [
-        ("김말순", datetime.date(1944, 2, 11), "능동", "2026년 6차", datetime.date(2026, 12, 4)),
-        ("박철수", datetime.date(1961, 7, 3), "능동", "2026년 6차", datetime.date(2026, 12, 4)),
+        ("김말순", datetime.date(1944, 2, 11), "능동", "2026년 6차", days(14)),
+        ("박철수", datetime.date(1961, 7, 3), "능동", "2026년 6차", days(14)),
     ]
     assert all(e.result == DiscoveryResult.PENDING for e in entries)
 
@@ -98,8 +98,8 @@ def test_a_sheet_without_the_name_column_is_refused(user_in_dong):
         file=xlsx([("x",)], headers=("주소",)),
         source="tongjang",
         source_detail="",
-        received_on=TODAY,
-        due_on=TODAY,
+        received_on=today(),
+        due_on=today(),
     )
     assert not report.saved
     assert report.problems == [(1, "성명", "머리글에 “성명” 열이 없습니다.")]
@@ -111,15 +111,15 @@ def test_investigating_closes_an_entry_with_its_result(client, user_in_dong):
         source="tongjang",
         name="최복자",
         address="능동로 3",
-        received_on=TODAY,
-        due_on=TODAY,
+        received_on=today(),
+        due_on=today(),
     )
     client.force_login(user_in_dong)
     response = client.post(
         reverse("cases:discovery_detail", args=[entry.pk]),
         {
             "loaded_version": entry.version,
-            "investigated_on": "2026-11-21",
+            "investigated_on": iso(0),
             "investigation_method": "call",
             "result": "already_served",
             "result_note": "노인맞춤돌봄 이용 중",
@@ -143,8 +143,8 @@ def test_taking_a_household_to_intake_fills_the_forms_and_closes_the_entry(clien
         phone="010-1111-0001",
         address="서울 광진구 능동로 10",
         risk_summary="단전 3개월",
-        received_on=TODAY,
-        due_on=TODAY,
+        received_on=today(),
+        due_on=today(),
     )
     client.force_login(user_in_dong)
     form = client.get(reverse("cases:client_create") + f"?discovery={entry.pk}").context["form"]
@@ -173,7 +173,7 @@ def test_taking_a_household_to_intake_fills_the_forms_and_closes_the_entry(clien
         reverse("cases:intake_create", args=[new_client.pk]),
         {
             "discovery": entry.pk,
-            "intake_date": "2026-11-22",
+            "intake_date": iso(0),
             "route": "outreach",
             "presenting_problem": "단전 3개월",
             "urgency": "crisis",
@@ -193,24 +193,24 @@ def test_the_queue_shows_overdue_entries_first_and_never_another_dongs(
         source="neighbour",
         name="늦은집",
         address="a",
-        received_on=datetime.date(2026, 10, 1),
-        due_on=datetime.date(2026, 10, 15),
+        received_on=days(-50),
+        due_on=days(-36),
     )
     services.add_discovery_entry(
         by=user_in_dong,
         source="neighbour",
         name="새집",
         address="b",
-        received_on=TODAY,
-        due_on=datetime.date(2099, 1, 1),
+        received_on=today(),
+        due_on=days(30),
     )
     services.add_discovery_entry(
         by=user_other_dong,
         source="neighbour",
         name="남의집",
         address="c",
-        received_on=TODAY,
-        due_on=TODAY,
+        received_on=today(),
+        due_on=today(),
     )
     client.force_login(user_in_dong)
     response = client.get(reverse("cases:discovery_list"))
@@ -260,11 +260,11 @@ def test_a_reported_household_is_added_by_hand_with_a_korean_check_of_the_deadli
 ):
     client.force_login(user_in_dong)
     data = {"source": "neighbour", "source_detail": "옆집 제보", "name": "최할머니", "address": "능동로 5",
-            "received_on": "2026-11-20", "due_on": "2026-11-01"}  # fmt: skip
+            "received_on": iso(0), "due_on": iso(-19)}  # fmt: skip
     refused = client.post(reverse("cases:discovery_create"), data)
     assert refused.context["form"].errors["due_on"] == ["조사 기한은 접수일보다 빠를 수 없습니다."]
     assert (
-        client.post(reverse("cases:discovery_create"), {**data, "due_on": "2026-11-27"}).status_code
+        client.post(reverse("cases:discovery_create"), {**data, "due_on": iso(7)}).status_code
         == 302
     )
     entry = DiscoveryEntry.objects.get()

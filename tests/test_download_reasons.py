@@ -7,6 +7,7 @@ from casemgmt.core.models import AccessAction, AccessRecord
 from cases.models import Stage
 
 from . import lifecycle
+from .clock import at
 from .factories import ClientFactory, dong
 from .resource_factories import ResourceFactory
 
@@ -20,8 +21,6 @@ NO_PERSONAL_DATA = {"cases:blank_plan_print", "cases:blank_consent_print"}
 def downloads(user_in_dong, supervisor):
     """name → url for every download of personal data: a closed demo case, a conference with
     an external partner, the resource registry."""
-    import datetime
-    import zoneinfo
 
     from meetings import services as meeting_services
     from meetings.models import MeetingKind
@@ -36,7 +35,7 @@ def downloads(user_in_dong, supervisor):
     meeting = meeting_services.create_meeting(
         by=user_in_dong,
         kind=MeetingKind.INTEGRATED_CONFERENCE,
-        held_at=datetime.datetime(2026, 12, 2, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Seoul")),
+        held_at=at(1, 10),
         place="능동 주민센터 2층",
         chair=supervisor,
         officers=[user_in_dong],

@@ -1,8 +1,5 @@
 """Case conferences: meetings of each kind, decisions that move cases, final minutes, confidentiality."""
 
-import datetime
-import zoneinfo
-
 import pytest
 from django.urls import reverse
 
@@ -14,12 +11,11 @@ from meetings.models import MeetingKind, ReturnedTask
 from meetings.selectors import external_copy, review_queue
 
 from . import lifecycle
+from .clock import at, iso
 from .factories import ClientFactory, dong
 from .resource_factories import ProviderFactory
 
 pytestmark = pytest.mark.django_db
-
-WHEN = datetime.datetime(2026, 12, 3, 14, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Seoul"))
 
 
 @pytest.fixture
@@ -27,7 +23,7 @@ def meeting(user_in_dong, supervisor):
     return services.create_meeting(
         by=user_in_dong,
         kind=MeetingKind.INTEGRATED_CONFERENCE,
-        held_at=WHEN,
+        held_at=at(2, 14),
         place="능동 주민센터 2층",
         chair=supervisor,
         officers=[user_in_dong],
@@ -52,7 +48,7 @@ def for_selection(case_at, user_in_dong, name="윤미경"):
 
 @pytest.mark.parametrize("kind", list(MeetingKind))
 def test_each_kind_of_meeting_is_held_with_its_chair_and_attendees(kind, user_in_dong, supervisor):
-    meeting = services.create_meeting(by=user_in_dong, kind=kind, held_at=WHEN, place="회의실", chair=supervisor,
+    meeting = services.create_meeting(by=user_in_dong, kind=kind, held_at=at(2, 14), place="회의실", chair=supervisor,
                                       officers=[user_in_dong])  # fmt: skip
     assert meeting.get_kind_display()
     assert {a.user for a in meeting.attendees.all()} == {user_in_dong, supervisor}
@@ -61,7 +57,11 @@ def test_each_kind_of_meeting_is_held_with_its_chair_and_attendees(kind, user_in
 def test_the_chair_must_be_the_dongs_supervisor(user_in_dong):
     with pytest.raises(ApplicationError) as error:
         services.create_meeting(
-            by=user_in_dong, kind="team_conference", held_at=WHEN, place="x", chair=user_in_dong
+            by=user_in_dong,
+            kind="team_conference",
+            held_at=at(2, 14),
+            place="x",
+            chair=user_in_dong,
         )
     assert str(error.value.message) == "회의 의장은 이 동의 복지팀장(슈퍼바이저)이어야 합니다."
 
@@ -185,7 +185,7 @@ def test_finalised_minutes_cannot_be_edited(meeting, case_at, user_in_dong, supe
     response = client.post(
         reverse("meetings:meeting_minutes", args=[meeting.pk]),
         {
-            "held_at": "2026-12-03T14:00",
+            "held_at": f"{iso(2)}T14:00",
             "place": "x",
             "minutes": "변경",
             "loaded_version": meeting.version,

@@ -1,8 +1,5 @@
 """Printed minutes: the full internal version, and the external partner's copy limited by consent."""
 
-import datetime
-import zoneinfo
-
 import pytest
 from django.urls import reverse
 
@@ -13,13 +10,12 @@ from meetings import services
 from meetings.models import MeetingKind
 
 from . import lifecycle
+from .clock import at
 from .factories import ClientFactory, dong
 from .pdf_helpers import flat_text, fonts, page_size, squash, with_reason
 from .resource_factories import ProviderFactory
 
 pytestmark = pytest.mark.django_db
-
-WHEN = datetime.datetime(2026, 12, 3, 14, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Seoul"))
 
 
 @pytest.fixture
@@ -29,7 +25,7 @@ def conference(user_in_dong, supervisor):
     meeting = services.create_meeting(
         by=user_in_dong,
         kind=MeetingKind.INTEGRATED_CONFERENCE,
-        held_at=WHEN,
+        held_at=at(2, 14),
         place="능동 주민센터 2층",
         chair=supervisor,
         officers=[user_in_dong],

@@ -15,6 +15,7 @@ from cases.demo import long_plan_goals
 from cases.models import ConsentMethod, SignedDocument, Stage
 
 from . import lifecycle
+from .clock import iso
 from .factories import ClientFactory, dong
 from .pdf_helpers import flat_text, page_count, text, with_reason
 
@@ -120,7 +121,7 @@ def test_signing_on_screen_embeds_the_drawn_signature_in_the_kept_pdf(
         url,
         {
             "signature": "data:image/png;base64," + base64.b64encode(png).decode(),
-            "signed_on": "2026-11-20",
+            "signed_on": iso(0),
             "confirmed": "on",
         },
     )
@@ -141,7 +142,7 @@ def test_signing_on_screen_without_a_drawing_is_refused(client, user_in_dong, su
     url = reverse("cases:plan_sign_screen", args=[case.pk, plan.number])
     for signature in ("", "data:image/png;base64,bm90IGEgcG5n"):
         response = client.post(
-            url, {"signature": signature, "signed_on": "2026-11-20", "confirmed": "on"}
+            url, {"signature": signature, "signed_on": iso(0), "confirmed": "on"}
         )
         assert response.status_code == 400
     plan.refresh_from_db()

@@ -13,6 +13,7 @@ from casemgmt.core import uploads
 from cases.models import DiscoveryEntry, SignedDocument
 from resources.models import Provider, Resource
 
+from .clock import iso
 from .test_discovery import GOOD_ROWS, import_form, xlsx
 from .test_pdf_signing import _planning_case, tiny_png
 from .test_resources_excel import GOOD_PROVIDERS, workbook
@@ -118,7 +119,7 @@ def _sign(client, case, plan, png):
         url,
         {
             "signature": "data:image/png;base64," + base64.b64encode(png).decode(),
-            "signed_on": "2026-11-20",
+            "signed_on": iso(0),
             "confirmed": "on",
         },
     )
