@@ -4,6 +4,7 @@ Both load through the scoped door like the record's own page: another dong gets 
 """
 
 from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_safe
 
 from casemgmt.core.access import get_for_user, get_rw_for_user
 from casemgmt.core.forms import DownloadReasonForm
@@ -13,6 +14,7 @@ from .models import Case, Client
 from .selectors import case_change_history, client_change_history
 
 
+@require_safe
 def client_history(request, pk):
     client = get_for_user(request, Client.objects.select_related("dong"), pk=pk)
     return render(
@@ -22,6 +24,7 @@ def client_history(request, pk):
     )
 
 
+@require_safe
 def case_history(request, case_pk):
     case = get_for_user(request, Case.objects.select_related("client", "dong"), pk=case_pk)
     return render(
@@ -31,6 +34,7 @@ def case_history(request, case_pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def client_resident_number(request, pk):
     """GET: the masked number and the reason form; POST with a reason: the full number.
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_fsm import ConcurrentTransition
 
 from casemgmt.core.access import (
@@ -70,6 +70,7 @@ def _visible_dongs(user):
     return Dong.objects.filter(pk__in=Client.objects.for_user(user).values("dong_id"))
 
 
+@require_safe
 def client_list_view(request):
     form = ClientFilterForm(request.GET or None, dongs=_visible_dongs(request.user))
     form.is_valid()  # a bad value in one filter drops that filter only
@@ -107,6 +108,7 @@ def _duplicates(request, *, name, birth_date=None, phone=""):
     return found
 
 
+@require_safe
 def duplicate_check(request):
     """Is this person already a client somewhere in the gu? Where, and whom to call: nothing more."""
     form = DuplicateCheckForm(request.GET or None)
@@ -116,6 +118,7 @@ def duplicate_check(request):
     return render(request, "cases/duplicate_check.html", {"form": form, "duplicates": duplicates})
 
 
+@require_safe
 def client_detail(request, pk):
     client = get_for_user(
         request, Client.objects.select_related("dong", "created_by", "updated_by"), pk=pk
@@ -156,6 +159,7 @@ def client_archive(request, pk):
     return redirect("cases:client_detail", pk=client.pk)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def client_create(request):
     if not can_create_in_dong(request.user, Client):
         raise PermissionDenied
@@ -198,6 +202,7 @@ def client_create(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def client_update(request, pk):
     client = get_rw_for_user(
         request,
@@ -238,6 +243,7 @@ def _discovery_from(request, user):
         raise Http404 from exc
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def intake_create(request, pk):
     client = get_rw_for_user(
         request,
@@ -292,6 +298,7 @@ def _load_case(request, case_pk, *, write=False):
     return get_rw_for_user(request, queryset, pk=case_pk, action=action)
 
 
+@require_safe
 def case_list_view(request):
     form = CaseFilterForm(request.GET or None, managers=case_managers(user=request.user))
     form.is_valid()
@@ -312,6 +319,7 @@ def case_list_view(request):
     )
 
 
+@require_safe
 def case_detail(request, case_pk):
     case = _load_case(request, case_pk)
     editable = can_edit(request.user, case)
@@ -405,6 +413,7 @@ def _record_view(
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def selection_decide(request, case_pk):
     return _record_view(
         request,
@@ -417,6 +426,7 @@ def selection_decide(request, case_pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def consent_create(request, case_pk):
     return _record_view(
         request,
@@ -430,6 +440,7 @@ def consent_create(request, case_pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def consent_withdraw(request, case_pk, consent_pk):
     case = _load_case(request, case_pk, write=True)
     consent = get_object_or_404(case.consents, pk=consent_pk)
@@ -448,6 +459,7 @@ def consent_withdraw(request, case_pk, consent_pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def intervention_create(request, case_pk):
     # A declined referral links here with ?kind=advocacy&plan_item=…: the activity to record.
     initial = {
@@ -467,6 +479,7 @@ def intervention_create(request, case_pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def monitoring_create(request, case_pk):
     return _record_view(
         request,
@@ -480,6 +493,7 @@ def monitoring_create(request, case_pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def closure_create(request, case_pk):
     return _record_view(
         request,
@@ -492,6 +506,7 @@ def closure_create(request, case_pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def follow_up_create(request, case_pk):
     return _record_view(
         request,
@@ -516,6 +531,7 @@ def closure_approve(request, case_pk):
     return redirect("cases:case_detail", case_pk=case.pk)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def evaluation_create(request, case_pk):
     case = _load_case(request, case_pk, write=True)
     plan = latest_plan(case)
@@ -556,6 +572,7 @@ def assessment_start(request, case_pk):
     return redirect("cases:assessment_edit", case_pk=case.pk, number=assessment.number)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def assessment_edit(request, case_pk, number):
     case = _load_case(request, case_pk, write=request.method == "POST")
     assessment = get_object_or_404(case.assessments.prefetch_related("needs"), number=number)
@@ -628,6 +645,7 @@ def assessment_edit(request, case_pk, number):
 
 
 # --- service plan ------------------------------------------------------------------------------------------
+@require_http_methods(["GET", "HEAD", "POST"])
 def plan_create(request, case_pk):
     case = _load_case(request, case_pk, write=True)
     previous = latest_plan(case)
@@ -658,6 +676,7 @@ def plan_create(request, case_pk):
     )
 
 
+@require_safe
 def plan_detail(request, case_pk, number):
     case = _load_case(request, case_pk)
     plan = get_object_or_404(
@@ -843,6 +862,7 @@ def plan_sign(request, case_pk, number):
 
 
 # --- household members -------------------------------------------------------------------------------------
+@require_http_methods(["GET", "HEAD", "POST"])
 def household_member_create(request, pk):
     client = get_rw_for_user(
         request,
@@ -868,6 +888,7 @@ def household_member_create(request, pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def household_member_update(request, pk, member_pk):
     client = get_rw_for_user(
         request,
@@ -911,6 +932,7 @@ def _dong_officers(user):
     )
 
 
+@require_safe
 def discovery_list_view(request):
     data = request.GET.copy()
     if "result" not in data:
@@ -939,6 +961,7 @@ def discovery_list_view(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def discovery_create(request):
     if not can_create_in_dong(request.user, DiscoveryEntry):
         raise PermissionDenied
@@ -962,6 +985,7 @@ def discovery_create(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def discovery_import(request):
     if not can_create_in_dong(request.user, DiscoveryEntry):
         raise PermissionDenied
@@ -988,6 +1012,7 @@ def discovery_import(request):
     return render(request, "cases/discovery_import.html", {"form": form, "report": report})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def discovery_detail(request, entry_pk):
     write = request.method == "POST"
     loader = get_rw_for_user if write else get_for_user
@@ -1027,6 +1052,7 @@ def discovery_detail(request, entry_pk):
 
 
 # --- the case's team, and hand-over to the gu team ---------------------------------------------------------------
+@require_http_methods(["GET", "HEAD", "POST"])
 def case_team(request, case_pk):
     case = _load_case(request, case_pk, write=True)
     form = CaseTeamForm(request.POST or None, instance=case)
@@ -1058,6 +1084,7 @@ def case_team(request, case_pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def case_handover(request, case_pk):
     case = _load_case(request, case_pk, write=True)
     form = HandoverForm(request.POST or None, case=case)
@@ -1136,6 +1163,7 @@ def _print_name(case, kind):
     return f"{case.number}-{kind}.pdf"
 
 
+@require_safe
 def plan_print(request, case_pk, number):
     """서비스제공 계획 및 점검표. A signed plan prints as it was signed: the stored bytes."""
     plan = get_for_user(
@@ -1163,6 +1191,7 @@ def plan_print(request, case_pk, number):
     return print_pdf.print_response(request, case_pdf.PLAN_TEMPLATE, context, filename=filename)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def plan_sign_screen(request, case_pk, number):
     """The client signs the plan on the tablet; the officer witnesses and saves."""
     case = _load_case(request, case_pk, write=True)
@@ -1201,6 +1230,7 @@ def plan_sign_screen(request, case_pk, number):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def consent_sign_screen(request, case_pk, consent_pk):
     """The client signs the printed consent form on the tablet; it is kept as signed."""
     case = _load_case(request, case_pk, write=True)
@@ -1238,6 +1268,7 @@ def _latest_consent(case):
     return case.consents.order_by("-valid_from", "-id").first()
 
 
+@require_safe
 def consent_print(request, case_pk):
     """개인정보 수집·이용 및 제3자 제공 동의서, from the case's latest consent."""
     case = _print_case(request, case_pk, needs=_latest_consent)
@@ -1251,6 +1282,7 @@ def consent_print(request, case_pk):
     )
 
 
+@require_safe
 def monitoring_print(request, case_pk):
     """점검표: each item of the latest plan with its monitoring records (?from=&to=)."""
     case = _print_case(request, case_pk, needs=latest_plan)
@@ -1268,6 +1300,7 @@ def monitoring_print(request, case_pk):
     )
 
 
+@require_safe
 def intake_print(request, case_pk):
     """초기상담 기록지."""
     case = _print_case(request, case_pk, needs=lambda case: case.intake)
@@ -1277,6 +1310,7 @@ def intake_print(request, case_pk):
     )
 
 
+@require_safe
 def closure_print(request, case_pk):
     """종결 보고서: the current closure and the cycle's last evaluation with its goal results."""
     case = _print_case(request, case_pk, needs=current_closure)
@@ -1288,6 +1322,7 @@ def closure_print(request, case_pk):
     )
 
 
+@require_safe
 def blank_plan_print(request):
     """The plan form with no client data, for a paper-first home visit."""
     return print_pdf.print_response(
@@ -1295,6 +1330,7 @@ def blank_plan_print(request):
     )
 
 
+@require_safe
 def blank_consent_print(request):
     return print_pdf.print_response(
         request,

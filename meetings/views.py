@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from casemgmt.core.access import (
     can_create_in_dong,
@@ -41,6 +41,7 @@ def _supervisors(user):
     return _officers(user).filter(groups__name="supervisor")
 
 
+@require_safe
 def meeting_list_view(request):
     form = MeetingFilterForm(request.GET or None)
     form.is_valid()
@@ -55,6 +56,7 @@ def meeting_list_view(request):
     })  # fmt: skip
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_create(request):
     if not can_create_in_dong(request.user, Meeting):
         raise PermissionDenied
@@ -119,6 +121,7 @@ def _detail_context(request, meeting, **forms):
     }
 
 
+@require_safe
 def meeting_detail(request, pk):
     meeting = get_for_user(
         request,
@@ -226,6 +229,7 @@ def meeting_finalise(request, pk):
     return redirect("meetings:meeting_detail", pk=meeting.pk)
 
 
+@require_safe
 def external_copy_view(request, pk, attendee_pk):
     """The minutes as one external partner may read them (a page; its PDF asks for a reason)."""
     meeting = get_for_user(
@@ -251,6 +255,7 @@ def external_copy_view(request, pk, attendee_pk):
     )
 
 
+@require_safe
 def review_queue_view(request):
     if not request.user.has_perm("core.supervise_dong"):
         raise PermissionDenied
@@ -309,6 +314,7 @@ from casemgmt.core.pdf import print_response  # noqa: E402
 from . import pdf as meeting_pdf  # noqa: E402
 
 
+@require_safe
 def minutes_print(request, pk):
     """The full minutes, for the dong team (through the scoped door, recorded as a print)."""
     meeting = get_for_user(
@@ -332,6 +338,7 @@ def _partner(meeting, attendee_pk):
     )
 
 
+@require_safe
 def external_copy_print(request, pk, attendee_pk):
     """An external partner's copy: only their items, only what each client's consent allows."""
     meeting = get_for_user(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from casemgmt.core.access import can_edit, get_for_user, get_rw_for_user, record_access
 from casemgmt.core.downloads import download_reason
@@ -88,6 +88,7 @@ def _can_register_any(user):
 # --- resources ----------------------------------------------------------------------------------
 
 
+@require_safe
 def resource_list_view(request):
     """The registry, filtered; with ``?export=xlsx`` the same filtered list as an Excel file."""
     form = ResourceFilterForm(request.GET or None, user=request.user)
@@ -122,6 +123,7 @@ def _attachment(filename):
     return content_disposition_header(as_attachment=True, filename=filename)
 
 
+@require_safe
 def resource_detail(request, pk):
     resource = get_for_user(
         request,
@@ -142,6 +144,7 @@ def resource_detail(request, pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def resource_create(request):
     if not can_register(request.user, Resource):
         raise PermissionDenied
@@ -160,6 +163,7 @@ def resource_create(request):
     return render(request, "resources/resource_form.html", {"form": form, "resource": None})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def resource_update(request, pk):
     resource = get_rw_for_user(
         request,
@@ -225,6 +229,7 @@ def _archive(request, service, **target):
 # --- providers ----------------------------------------------------------------------------------
 
 
+@require_safe
 def provider_list_view(request):
     form = ProviderFilterForm(request.GET or None, user=request.user)
     page = _page(request, provider_list(user=request.user, filters=_filters(form)))
@@ -240,6 +245,7 @@ def provider_list_view(request):
     )
 
 
+@require_safe
 def provider_detail(request, pk):
     provider = get_for_user(
         request,
@@ -269,6 +275,7 @@ def provider_detail(request, pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def provider_create(request):
     if not can_register(request.user, Provider):
         raise PermissionDenied
@@ -287,6 +294,7 @@ def provider_create(request):
     return render(request, "resources/provider_form.html", {"form": form, "provider": None})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def provider_update(request, pk):
     provider = get_rw_for_user(
         request,
@@ -337,6 +345,7 @@ def provider_restore(request, pk):
 # --- development log ----------------------------------------------------------------------------
 
 
+@require_safe
 def development_list_view(request):
     form = DevelopmentFilterForm(request.GET or None, user=request.user)
     entries = development_list(user=request.user, filters=_filters(form))
@@ -357,6 +366,7 @@ def development_list_view(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def development_create(request):
     if not (
         request.user.has_perm("resources.add_resourcedevelopment")
@@ -392,6 +402,7 @@ def development_create(request):
 # --- Excel --------------------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def registry_import(request):
     """Upload a workbook; with ``?download=template`` the empty template to fill in."""
     if not _can_register_any(request.user):
@@ -445,6 +456,7 @@ REFERRAL_RELATED = (
 )
 
 
+@require_safe
 def referral_list_view(request):
     form = ReferralFilterForm(request.GET or None, user=request.user)
     page = _page(request, referral_list(user=request.user, filters=_filters(form)))
@@ -489,6 +501,7 @@ def _referral_page(request, referral, *, status_form=None, status=200):
     )
 
 
+@require_safe
 def referral_detail(request, referral_pk):
     referral = get_for_user(
         request, Referral.objects.select_related(*REFERRAL_RELATED), pk=referral_pk
@@ -540,6 +553,7 @@ def _load_plan_item(request, plan_item_pk):
     return item, case
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def referral_create(request, plan_item_pk):
     """Refer one plan item's service to its resource or provider; back to the plan page."""
     item, case = _load_plan_item(request, plan_item_pk)

@@ -371,3 +371,31 @@ def test_a_new_officer_without_a_role_sees_nothing(client, world):
     nobody.groups.clear()
     client.force_login(nobody)
     assert client.get(reverse("cases:client_detail", args=world.args["client"])).status_code == 404
+
+
+_POSTED = {u.partition("?")[0] for u, m, _k, _e in ROWS if m == "POST"}
+GET_ONLY = sorted(u for u, m, _k, _e in ROWS if m == "GET" and u.partition("?")[0] not in _POSTED)
+
+
+def test_a_page_that_only_shows_refuses_a_post_for_everyone(client, world):
+    kinds = {u: k for u, m, k, _e in ROWS if m == "GET"}
+    assert len(GET_ONLY) > 30
+    for column in ("CM", "GU"):
+        client.force_login(world.people[column])
+        for url in GET_ONLY:
+            with transaction.atomic():
+                response = client.post(_url(world, url, kinds[url]), {})
+                transaction.set_rollback(True)
+            assert response.status_code == 405, (column, url)
+            assert set(response["Allow"].split(", ")) == {"GET", "HEAD"}, url
+
+
+@pytest.mark.parametrize("method", ["delete", "put", "patch", "options"])
+def test_no_address_answers_a_method_it_does_not_serve(client, world, method):
+    """DELETE /clients/3/ used to answer 200 with the page: every view names its methods."""
+    client.force_login(world.people["CM"])
+    for url, _m, kind, _e in ROWS:
+        with transaction.atomic():
+            response = getattr(client, method)(_url(world, url, kind))
+            transaction.set_rollback(True)
+        assert response.status_code == 405, (method, url)
