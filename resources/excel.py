@@ -24,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from casemgmt.core import uploads
 from casemgmt.core.exceptions import ApplicationError
+from casemgmt.core.spreadsheets import xlsx_row
 from casemgmt.core.uploads import NOT_A_SPREADSHEET
 from cases.choices import NeedDomain
 
@@ -411,27 +412,30 @@ def write_resources(resources):
     for r in resources.iterator(chunk_size=500):
         left = r.capacity_left if r.capacity is not None else None
         sheet.append(
-            [
-                r.name,
-                _label(ResourceKind, r.kind),
-                _label(ResourceSubtype, r.subtype),
-                _label(NeedDomain, r.need_domain),
-                r.description,
-                r.eligibility,
-                r.provider.name if r.provider_id else "",
-                r.capacity,
-                _label(CapacityUnit, r.capacity_unit),
-                r.available_from,
-                r.available_until,
-                r.cost,
-                _yes_no(r.shared_gu_wide),
-                r.pk,
-                r.registering_dong.name if r.registering_dong_id else "구청",
-                r.capacity_in_use,
-                max(left, 0) if left is not None else None,
-                timezone.localtime(r.updated_at).replace(tzinfo=None),
-                str(r.updated_by) if r.updated_by_id else "",
-            ]
+            xlsx_row(
+                sheet,
+                [
+                    r.name,
+                    _label(ResourceKind, r.kind),
+                    _label(ResourceSubtype, r.subtype),
+                    _label(NeedDomain, r.need_domain),
+                    r.description,
+                    r.eligibility,
+                    r.provider.name if r.provider_id else "",
+                    r.capacity,
+                    _label(CapacityUnit, r.capacity_unit),
+                    r.available_from,
+                    r.available_until,
+                    r.cost,
+                    _yes_no(r.shared_gu_wide),
+                    r.pk,
+                    r.registering_dong.name if r.registering_dong_id else "구청",
+                    r.capacity_in_use,
+                    max(left, 0) if left is not None else None,
+                    timezone.localtime(r.updated_at).replace(tzinfo=None),
+                    str(r.updated_by) if r.updated_by_id else "",
+                ],
+            )  # fmt: skip
         )
     out = io.BytesIO()
     book.save(out)
@@ -489,7 +493,11 @@ def template_workbook(*, user):
             cell.font = bold
         longest = max(len(values) for _t, values in lists.values())
         for i in range(longest):
-            guide.append([values[i] if i < len(values) else None for _t, values in lists.values()])
+            guide.append(
+                xlsx_row(
+                    guide, [values[i] if i < len(values) else None for _t, values in lists.values()]
+                )
+            )
         for index in range(1, len(lists) + 1):
             guide.column_dimensions[guide.cell(row=start, column=index).column_letter].width = 24
     keys = list(lists)

@@ -7,7 +7,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cases.selectors import client_counts, client_list, intake_statistics, waiting_for
 
@@ -35,6 +35,7 @@ class LoginView(auth_views.LoginView):
         return {**super().get_context_data(**kwargs), "idle_minutes": settings.SESSION_IDLE_MINUTES}
 
 
+@require_safe
 def dashboard(request):
     user = request.user
     recent_clients = list(client_list(user=user, filters={"sort": "-created"})[:5])
@@ -60,6 +61,7 @@ def _require_reviewer(user):
         raise PermissionDenied
 
 
+@require_safe
 def access_record_list(request, *, review_form=None, reason_form=None, status=200):
     _require_reviewer(request.user)
     form = AccessRecordFilterForm(request.GET or None)
@@ -143,14 +145,17 @@ class _CsvLine:
         import csv
         import io
 
+        from .spreadsheets import csv_row
+
         out = io.StringIO()
-        csv.writer(out).writerow(values)
+        csv.writer(out).writerow(csv_row(values))
         return out.getvalue()
 
 
 PERMISSION_HISTORY_LIMIT = 1000
 
 
+@require_safe
 def permission_history(request):
     """권한 변경 이력: every change to an account's role, dong, gu or status in the reviewer's gu —
     who changed it, when, old and new values — for the monthly review."""
