@@ -796,7 +796,7 @@ def import_discovery_list(
     *, by, file, source, source_detail, received_on, due_on
 ) -> DiscoveryImport:
     """One round of a discovery list into the queue of the officer's dong: all rows, or none."""
-    from casemgmt.core.xlsx import read_sheets
+    from casemgmt.core.xlsx import MAX_ROWS, read_sheets
 
     if not can_create_in_dong(by, DiscoveryEntry):
         raise ApplicationError(NO_DONG_TO_REGISTER)
@@ -807,8 +807,8 @@ def import_discovery_list(
         if required not in headers:
             report.problems.append((1, label, SHEET_NO_COLUMN % {"column": label}))
     if sheet.truncated:
-        report.problems.append((None, "", SHEET_TOO_LONG % {"max": len(sheet.rows) - 1}))
-    if not sheet.rows:
+        report.problems.append((None, "", SHEET_TOO_LONG % {"max": MAX_ROWS}))
+    elif not sheet.rows:
         report.problems.append((None, "", SHEET_EMPTY))
     if report.problems:
         return report

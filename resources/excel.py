@@ -7,7 +7,6 @@ all or nothing: every row is checked by the same forms and services as the pages
 is refused, nothing is saved and the report lists every refused row.
 """
 
-import datetime
 import functools
 import io
 from dataclasses import dataclass, field
@@ -18,14 +17,13 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from casemgmt.core import uploads
+from casemgmt.core import xlsx
 from casemgmt.core.exceptions import ApplicationError
 from casemgmt.core.spreadsheets import xlsx_row
-from casemgmt.core.uploads import NOT_A_SPREADSHEET
 from cases.choices import NeedDomain
 
 from . import services
@@ -109,8 +107,7 @@ NOT_ALLOWED_TO_REGISTER = gettext_lazy("Your role cannot add to the registry.")
 IGNORED_COLUMNS = gettext_lazy("These columns were not read: %(columns)s")
 
 
-class NotASpreadsheet(ApplicationError):
-    pass
+NotASpreadsheet = xlsx.NotASpreadsheet
 
 
 @dataclass
@@ -140,54 +137,26 @@ class ImportReport:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _cell_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return YES if value else NO
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def read_workbook(file):
-    """{sheet name: (headers, [(row number, {header: text})])} for the sheets we know.
+    """{sheet name: Sheet} for the sheets we know (the first of each kind), read the same way as
+    every upload (casemgmt.core.xlsx: bounded rows, headed columns only).
 
     NotASpreadsheet for anything openpyxl cannot open as a workbook, or a file over the size limit.
     """
-    try:
-        uploads.check_xlsx_content(file)
-    except ValidationError as error:
-        raise NotASpreadsheet(error.messages[0]) from error
-    try:
-        book = load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a file that is not a workbook
-        raise NotASpreadsheet(NOT_A_SPREADSHEET) from exc
-    sheets = {}
-    try:
-        for sheet in book.worksheets:
-            name = _sheet_kind(sheet)
-            if name is None or name in sheets:
-                continue
-            rows = sheet.iter_rows(values_only=True)
-            headers = [_cell_text(v) for v in next(rows, ())]
-            body = []
-            for number, values in enumerate(rows, start=2):
-                cells = {h: _cell_text(v) for h, v in zip(headers, values, strict=False) if h}
-                if any(cells.values()):
-                    body.append((number, cells))
-                if len(body) > MAX_ROWS:
-                    break
-            sheets[name] = ([h for h in headers if h], body)
-    except Exception as exc:  # a damaged sheet inside a zip that opened
-        raise NotASpreadsheet(NOT_A_SPREADSHEET) from exc
-    finally:
-        book.close()
-    return sheets
+    kinds = []
+
+    def wanted(worksheet):
+        kind = _sheet_kind(worksheet)
+        if kind is None or kind in kinds:
+            return False
+        kinds.append(kind)
+        return True
+
+    return dict(zip(kinds, xlsx.read_sheets(file, max_rows=MAX_ROWS, wanted=wanted), strict=True))
+
+
+def _rows(sheets, kind):
+    return sheets[kind].rows if kind in sheets else []
 
 
 def _sheet_kind(sheet):
@@ -195,7 +164,7 @@ def _sheet_kind(sheet):
     if title in (PROVIDER_SHEET, RESOURCE_SHEET):
         return title
     first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
-    headers = {_cell_text(v) for v in first}
+    headers = {xlsx.cell_text(v) for v in first}
     if "자원명" in headers:
         return RESOURCE_SHEET
     if "기관명" in headers:
@@ -217,7 +186,8 @@ def import_registry(*, by, file) -> ImportReport:
     if not sheets:
         report.refuse("", None, "", NO_KNOWN_SHEET)
         return report
-    for sheet, (headers, body) in sheets.items():
+    for sheet, read in sheets.items():
+        headers = read.headers
         columns = PROVIDER_COLUMNS if sheet == PROVIDER_SHEET else RESOURCE_COLUMNS
         known = {h for h, _f, _k in columns} | set(EXPORT_ONLY_COLUMNS)
         for required in REQUIRED[sheet]:
@@ -226,18 +196,18 @@ def import_registry(*, by, file) -> ImportReport:
         unknown = [h for h in headers if h not in known]
         if unknown:
             report.notes.append(f"{sheet}: " + IGNORED_COLUMNS % {"columns": ", ".join(unknown)})
-        if len(body) > MAX_ROWS:
+        if read.truncated:
             report.refuse(sheet, None, "", TOO_MANY_ROWS % {"max": MAX_ROWS})
         model = Provider if sheet == PROVIDER_SHEET else Resource
-        if body and not can_register(by, model):
+        if read.rows and not can_register(by, model):
             report.refuse(sheet, None, "", NOT_ALLOWED_TO_REGISTER)
     if report.problems:
         return report
     try:
         with transaction.atomic():
-            for number, cells in sheets.get(PROVIDER_SHEET, ((), []))[1]:
+            for number, cells in _rows(sheets, PROVIDER_SHEET):
                 _import_provider(by=by, number=number, cells=cells, report=report)
-            for number, cells in sheets.get(RESOURCE_SHEET, ((), []))[1]:
+            for number, cells in _rows(sheets, RESOURCE_SHEET):
                 _import_resource(by=by, number=number, cells=cells, report=report)
             if report.problems:
                 raise _RollBack

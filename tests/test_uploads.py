@@ -8,8 +8,10 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import Workbook
 
 from casemgmt.core import uploads
+from casemgmt.core import xlsx as xlsx_reader
 from cases.models import DiscoveryEntry, SignedDocument
 from resources.models import Provider, Resource
 
@@ -141,3 +143,71 @@ def test_an_oversize_or_fake_signature_is_refused_and_nothing_is_saved(
         assert str(SIGNATURE_NOT_PNG) in response.context["form"].non_field_errors()
     plan.refresh_from_db()
     assert not plan.is_signed and not SignedDocument.objects.exists()
+
+
+def _workbook_with_huge_shared_string(megabytes):
+    """A real workbook whose one string is `megabytes` MB: a few KB once zipped."""
+    book = Workbook()
+    book.active.append(["성명"])
+    book.active.append(["가" * 1000])
+    out = io.BytesIO()
+    book.save(out)
+    source, bomb = zipfile.ZipFile(out), io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename.startswith(("xl/sharedStrings", "xl/worksheets/")):
+                data = data.replace("가".encode() * 1000, b"A" * (megabytes * 1024 * 1024))
+            archive.writestr(member, data)
+    return bomb.getvalue()
+
+
+def test_a_small_file_that_unpacks_to_one_huge_string_is_refused_before_it_is_read():
+    # The outside test: 94 KB holding one 95 MB string cost 240 MB of memory per request.
+    bomb = _workbook_with_huge_shared_string(8)
+    assert len(bomb) < 64 * 1024  # far under the upload limit
+    assert sum(m.file_size for m in zipfile.ZipFile(io.BytesIO(bomb)).infolist()) > 8_000_000
+    with pytest.raises(uploads.ValidationError) as refused:
+        uploads.validate_xlsx_upload(SimpleUploadedFile("목록.xlsx", bomb))
+    assert refused.value.messages == [uploads.too_large_message()]
+
+
+def test_a_real_list_of_two_thousand_rows_is_not_taken_for_a_bomb():
+    rows = [
+        (f"김{i}순", "1944-02-11", f"010-1111-{i:04d}", f"능동로 {i}", "단전 " * 10)
+        for i in range(2000)
+    ]
+    uploads.validate_xlsx_upload(SimpleUploadedFile("목록.xlsx", xlsx(rows).read()))
+
+
+def test_rows_with_values_only_in_unheaded_columns_count_toward_the_limit(client, user_in_dong):
+    # Before: such rows did not count, so the whole sheet was read, then "nothing imported".
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["성명", "생년월일", "연락처", "주소", "위기 내용"])
+    for i in range(xlsx_reader.MAX_ROWS * xlsx_reader.READ_ROWS_PER_DATA_ROW + 10):
+        sheet.cell(row=i + 2, column=9, value=i)  # column I has no header
+    out = io.BytesIO()
+    book.save(out)
+    response = discovery_upload(client_login(client, user_in_dong), "목록.xlsx", out.getvalue())
+    assert response.status_code == 200
+    problems = [message for _row, _col, message in response.context["report"].problems]
+    assert problems == [
+        f"한 시트에는 {xlsx_reader.MAX_ROWS}행까지만 넣을 수 있습니다. 파일을 나누어 올리세요."
+    ]
+    assert not DiscoveryEntry.objects.exists()
+
+
+def test_reading_stops_at_the_limit_whatever_the_rows_hold():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["성명"])
+    for i in range(500):
+        sheet.append([None, f"머리글 없는 값 {i}"])
+    read = xlsx_reader.read_sheet(book.active, max_rows=100)
+    assert read.truncated and read.rows == []
+
+
+def client_login(client, user):
+    client.force_login(user)
+    return client

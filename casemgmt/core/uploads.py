@@ -18,9 +18,13 @@ XLSX_EXTENSIONS = (".xlsx",)
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive
 XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
-# A zip of a few MB may unpack to gigabytes of XML (a "zip bomb"): refuse a workbook whose parts
-# add up to more than this many times the upload limit. Real imports unpack to a few times their size.
-MAX_UNPACKED_RATIO = 20
+# A zip of a few KB may unpack to gigabytes of XML (a "zip bomb"), and openpyxl holds all shared
+# strings in memory. Real workbooks of our imports unpack to 3-10 times their size: refuse one whose
+# parts add up to more than MAX_UNPACKED_RATIO times its own size (plus a little for the fixed
+# parts of an empty workbook), or more than twice the upload limit in all.
+MAX_UNPACKED_RATIO = 30
+UNPACKED_ALLOWANCE = 512 * 1024
+MAX_UNPACKED_OF_LIMIT = 2
 
 NOT_A_SPREADSHEET = _(
     "This file is not an Excel workbook (.xlsx). Open it in Excel, save it as “Excel Workbook (*.xlsx)” "
@@ -60,7 +64,10 @@ def check_xlsx_content(file):
         file.seek(0)
     if not all(part in names for part in XLSX_PARTS):
         raise ValidationError(NOT_A_SPREADSHEET, code="wrong_type")
-    if unpacked > settings.UPLOAD_MAX_BYTES * MAX_UNPACKED_RATIO:
+    if unpacked > min(
+        size * MAX_UNPACKED_RATIO + UNPACKED_ALLOWANCE,
+        settings.UPLOAD_MAX_BYTES * MAX_UNPACKED_OF_LIMIT,
+    ):
         raise ValidationError(too_large_message(), code="too_large")
 
 
