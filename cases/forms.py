@@ -45,7 +45,11 @@ AGENCIES_REQUIRED = _(
 )
 END_BEFORE_START = _("The end date cannot be before the start date.")
 FOLLOW_UP_BEFORE_CLOSURE = _("The follow-up cannot end before the closure date.")
-DUPLICATE_NEEDS_MORE = _("Give the date of birth or a full phone number with the name.")
+DUPLICATE_NEEDS_MORE = _("Give the date of birth with the name.")
+DUPLICATE_CHECK_LIMIT = _(
+    "You have run %(limit)s checks in the past hour, the most allowed. Try again later; if your "
+    "work needs more, ask your team leader."
+)
 PROVIDER_REQUIRED = _("Choose a resource or a provider, or write the providing agency.")
 DUE_BEFORE_RECEIVED = _("The deadline cannot be before the day the report was received.")
 
@@ -686,18 +690,14 @@ class PrintPeriodForm(forms.Form):
 
 
 class DuplicateCheckForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
-    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
+    """Name and date of birth, both: a phone number with part of a name finds too many people."""
 
-    def clean(self):
-        data = super().clean()
-        if (
-            not data.get("birth_date")
-            and len("".join(c for c in data.get("phone", "") if c.isdigit())) < 9
-        ):
-            raise forms.ValidationError(DUPLICATE_NEEDS_MORE)
-        return data
+    name = forms.CharField(label=_("Name"), max_length=50)
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        widget=DateInput(),
+        error_messages={"required": DUPLICATE_NEEDS_MORE},
+    )
 
 
 class SignConsentOnScreenForm(SignOnScreenForm):

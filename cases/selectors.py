@@ -333,9 +333,16 @@ def phone_key(phone):
     return "".join(ch for ch in phone or "" if ch.isdigit())
 
 
-def gu_duplicates(*, user, name, birth_date=None, phone=""):
-    """Is this person already a client anywhere in the user's gu? Answers only where, at which stage
-    and whom to call: the dong, the open case's stage, the officer and their office phone."""
+DUPLICATE_CHECK_TARGET = "cases:duplicate_check"
+
+
+def gu_duplicates(*, user, name, birth_date):
+    """Is this person (same name, same date of birth) already a client anywhere in the user's gu?
+
+    For another dong the answer is only where and whom to call: the dong and the office phone of
+    the officer who holds the person (nothing of a case, not even its stage). For the user's own
+    dong, whose records the user reads anyway, the open case's stage and officer too.
+    """
     from casemgmt.core.access import SCOPE_OWN_DONG, SCOPE_WHOLE_GU
 
     if not (
@@ -344,21 +351,13 @@ def gu_duplicates(*, user, name, birth_date=None, phone=""):
         and (user.has_perm(SCOPE_OWN_DONG) or user.has_perm(SCOPE_WHOLE_GU))
     ):
         return []
-    key, digits = name_key(name), phone_key(phone)
-    if not key or not (birth_date or len(digits) >= 9):
+    key = name_key(name)
+    if not (key and birth_date):
         return []
-    condition = Q()
-    if birth_date:
-        condition |= Q(birth_date=birth_date)
-    if len(digits) >= 9:
-        condition |= Q(phone__endswith=digits[-4:])
-    candidates = Client.objects.filter(condition, dong__gu_id=user.gu_id).select_related(
-        "dong", "created_by"
-    )
-    matches = [
-        c for c in candidates
-        if name_key(c.name) == key or (len(digits) >= 9 and phone_key(c.phone) == digits and name_key(c.name)[:1] == key[:1])
-    ]  # fmt: skip
+    candidates = Client.objects.filter(
+        birth_date=birth_date, dong__gu_id=user.gu_id
+    ).select_related("dong", "created_by")
+    matches = [c for c in candidates if name_key(c.name) == key]
     open_cases = {
         case.client_id: case
         for case in Case.objects.filter(
@@ -369,15 +368,27 @@ def gu_duplicates(*, user, name, birth_date=None, phone=""):
     for client in matches:
         case = open_cases.get(client.pk)
         officer = case.primary_manager if case else client.created_by
-        answers.append({
+        answer = {
             "client_id": client.pk,
             "dong": client.dong.name,
             "same_dong": client.dong_id == user.dong_id,
-            "stage": case.get_stage_display() if case else None,
-            "officer": officer.name if officer else "",
             "officer_phone": officer.phone if officer else "",
-        })  # fmt: skip
+        }
+        if answer["same_dong"]:
+            answer["stage"] = case.get_stage_display() if case else None
+            answer["officer"] = officer.name if officer else ""
+        answers.append(answer)
     return answers
+
+
+def duplicate_checks_in_the_last_hour(*, user):
+    """How many duplicate checks the user ran in the past hour (each one leaves an access record)."""
+    from casemgmt.core.models import AccessRecord
+
+    since = timezone.now() - datetime.timedelta(hours=1)
+    return AccessRecord.objects.filter(
+        user=user, target=DUPLICATE_CHECK_TARGET, occurred_at__gte=since
+    ).count()
 
 
 # --- change history (변경 이력) -------------------------------------------------------------------

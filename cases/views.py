@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -21,6 +22,7 @@ from casemgmt.core.models import AccessAction, Dong
 
 from . import services
 from .forms import (
+    DUPLICATE_CHECK_LIMIT,
     AssessmentForm,
     CaseFilterForm,
     CaseTeamForm,
@@ -53,6 +55,7 @@ from .forms import (
 from .models import Case, Client, DiscoveryEntry, DiscoveryResult, Disposition
 from .models.case import latest_assessment, latest_plan
 from .selectors import (
+    DUPLICATE_CHECK_TARGET,
     case_list,
     case_managers,
     case_timeline,
@@ -60,6 +63,7 @@ from .selectors import (
     client_list,
     discovery_counts,
     discovery_list,
+    duplicate_checks_in_the_last_hour,
     gu_duplicates,
 )
 
@@ -96,14 +100,24 @@ def client_list_view(request):
     )
 
 
-def _duplicates(request, *, name, birth_date=None, phone=""):
-    found = gu_duplicates(user=request.user, name=name, birth_date=birth_date, phone=phone)
-    if found:
+class TooManyDuplicateChecks(ApplicationError):
+    pass
+
+
+def _duplicates(request, *, name, birth_date, registering=False):
+    """The gu-wide check, limited per officer per hour and recorded: on the check page every time,
+    at a registration when someone was found (with nobody found, the registration itself is the
+    record, and it goes ahead)."""
+    limit = settings.DUPLICATE_CHECKS_PER_HOUR
+    if duplicate_checks_in_the_last_hour(user=request.user) >= limit:
+        raise TooManyDuplicateChecks(DUPLICATE_CHECK_LIMIT % {"limit": limit})
+    found = gu_duplicates(user=request.user, name=name, birth_date=birth_date)
+    if found or not registering:
         record_access(
             request,
             action=AccessAction.VIEW,
             clients=[d["client_id"] for d in found],
-            target="cases:duplicate_check",
+            target=DUPLICATE_CHECK_TARGET,
         )
     return found
 
@@ -114,8 +128,15 @@ def duplicate_check(request):
     form = DuplicateCheckForm(request.GET or None)
     duplicates = None
     if request.GET and form.is_valid():
-        duplicates = _duplicates(request, **form.cleaned_data)
-    return render(request, "cases/duplicate_check.html", {"form": form, "duplicates": duplicates})
+        try:
+            duplicates = _duplicates(request, **form.cleaned_data)
+        except TooManyDuplicateChecks as error:
+            form.add_error(None, error.message)
+    return render(
+        request,
+        "cases/duplicate_check.html",
+        {"form": form, "duplicates": duplicates, "limit": settings.DUPLICATE_CHECKS_PER_HOUR},
+    )
 
 
 @require_safe
@@ -173,9 +194,18 @@ def client_create(request):
         data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
         # Nobody served twice: the same person anywhere in the gu is shown before a second
         # registration, and the officer confirms having seen it.
-        duplicates = _duplicates(
-            request, name=data["name"], birth_date=data["birth_date"], phone=data["phone"]
-        )
+        try:
+            duplicates = _duplicates(
+                request, name=data["name"], birth_date=data["birth_date"], registering=True
+            )
+        except TooManyDuplicateChecks as error:
+            form.add_error(None, error.message)
+            return render(
+                request,
+                "cases/client_form.html",
+                {"form": form, "client": None,
+                 "hidden": {"discovery": discovery.pk} if discovery else {}},
+            )  # fmt: skip
         if duplicates and not request.POST.get("confirm_duplicates"):
             return render(
                 request,

@@ -310,7 +310,8 @@ def test_the_duplicate_check_tells_only_where_and_whom_to_call(client, dongs):
     html = response.content.decode()
     assert response.status_code == 200
     assert "구의제1동" in html  # where
-    assert dongs.users["CM other"].name in html  # whom to call
+    assert dongs.users["CM other"].name not in html  # not who holds the case: a number to call
+    assert case.get_stage_display() not in html  # nor how far the case has gone
     assert case.number not in html
     assert person.address not in html
     assert f"/clients/{person.pk}/" not in html

@@ -173,6 +173,9 @@ PERMISSIONS_POLICY = {
 # Uploads: an Excel import is refused above this size (casemgmt/core/uploads.py). Nothing uploaded
 # is kept as a file and MEDIA_URL is not served: imports keep rows, signatures live in the database.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# The gu-wide duplicate check (중복 확인) tells another dong that a person is a client: an officer
+# may run it this many times an hour (registrations included); every check is recorded.
+DUPLICATE_CHECKS_PER_HOUR = env.int("DUPLICATE_CHECKS_PER_HOUR", default=30)
 # The body of a request without its files: the largest is an on-screen signature (a PNG data URL of
 # at most 512 KB, cases.services.SIGNATURE_MAX_BYTES) or a long note.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
