@@ -403,9 +403,10 @@ def case_change_history(*, case, limit=300):
     from casemgmt.core.history import history_entries
     from meetings.models import AgendaItem, Decision
 
-    from .models import Closure, Consent, PlanGoal, PlanItem, ServicePlan
+    from .models import AssessmentNeed, Closure, Consent, PlanGoal, PlanItem, ServicePlan
 
     plan_ids = list(case.plans.values_list("pk", flat=True))
+    assessment_numbers = dict(case.assessments.values_list("pk", "number"))
     numbers = dict(case.plans.values_list("pk", "number"))
     item_ids = list(AgendaItem.objects.filter(case=case).values_list("pk", flat=True))
 
@@ -420,6 +421,9 @@ def case_change_history(*, case, limit=300):
         (Case, rows(Case, id=case.pk), lambda r: str(Case._meta.verbose_name)),
         (Assessment, rows(Assessment, case_id=case.pk),
          lambda r: f"{Assessment._meta.verbose_name} v{r.number}"),
+        (AssessmentNeed, rows(AssessmentNeed, assessment_id__in=list(assessment_numbers)),
+         lambda r: f"{Assessment._meta.verbose_name} v{assessment_numbers.get(r.assessment_id, '?')} "
+                   f"{AssessmentNeed._meta.verbose_name}: {r.get_domain_display()}"),
         (SelectionDecision, rows(SelectionDecision, case_id=case.pk),
          lambda r: str(SelectionDecision._meta.verbose_name)),
         (Consent, rows(Consent, case_id=case.pk),

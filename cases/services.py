@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
+from simple_history.utils import bulk_create_with_history
 
 from casemgmt.core.access import SCOPE_OWN_DONG, SCOPE_WHOLE_GU, can_create_in_dong, ensure_can_edit
 from casemgmt.core.exceptions import ApplicationError
@@ -276,23 +277,31 @@ def start_assessment(*, case, by, **data) -> Assessment:
     assessment.full_clean()
     assessment.save()
     if previous is not None:
-        AssessmentNeed.objects.bulk_create(
-            AssessmentNeed(
-                assessment=assessment,
-                domain=n.domain,
-                client_view=n.client_view,
-                current_state=n.current_state,
-                desired_state=n.desired_state,
-                change_strategy=n.change_strategy,
-                priority=n.priority,
-            )
-            for n in previous.needs.all()
+        bulk_create_with_history(
+            [
+                AssessmentNeed(
+                    assessment=assessment,
+                    domain=n.domain,
+                    client_view=n.client_view,
+                    current_state=n.current_state,
+                    desired_state=n.desired_state,
+                    change_strategy=n.change_strategy,
+                    priority=n.priority,
+                )
+                for n in previous.needs.all()
+            ],
+            AssessmentNeed,
+            default_user=by,
         )
     return assessment
 
 
 def update_assessment(*, assessment, by, expected_version, needs=None, **data) -> Assessment:
-    """Change an assessment in progress. ``needs``: list of dicts replacing the needs."""
+    """Change an assessment in progress. ``needs``: list of dicts, the needs as they now stand.
+
+    Needs are matched by their domain (one per domain) and changed in place; a need left out is
+    deleted. Each save and deletion leaves its row in the change history (old and new values).
+    """
     ensure_can_edit(by, assessment.case)
     if assessment.is_complete:
         raise ApplicationError(ASSESSMENT_COMPLETE_FROZEN)
@@ -301,12 +310,25 @@ def update_assessment(*, assessment, by, expected_version, needs=None, **data) -
             setattr(assessment, field, value)
         save_versioned(assessment, by=by, expected_version=expected_version)
         if needs is not None:
-            assessment.needs.all().delete()
-            for need in needs:
-                row = AssessmentNeed(assessment=assessment, **need)
-                row.full_clean()
-                row.save()
+            _update_needs(assessment, needs)
     return assessment
+
+
+def _update_needs(assessment, needs):
+    # Not ``assessment.needs``: a page may have prefetched them, and they are about to change.
+    existing = {need.domain: need for need in AssessmentNeed.objects.filter(assessment=assessment)}
+    wanted = {need["domain"] for need in needs}
+    for domain, row in existing.items():
+        if domain not in wanted:
+            row.delete()  # the history keeps its values
+    for data in needs:
+        row = existing.get(data["domain"]) or AssessmentNeed(assessment=assessment)
+        if row.pk and all(getattr(row, field) == value for field, value in data.items()):
+            continue  # unchanged: no history row
+        for field, value in data.items():
+            setattr(row, field, value)
+        row.full_clean()
+        row.save()
 
 
 @transaction.atomic
@@ -316,7 +338,7 @@ def complete_assessment(*, assessment, by) -> Assessment:
         raise ApplicationError(ASSESSMENT_COMPLETE_FROZEN)
     if not assessment.functional_assessment.strip():
         raise ApplicationError(ASSESSMENT_NEEDS_FUNCTION)
-    if not assessment.needs.exists():
+    if not AssessmentNeed.objects.filter(assessment=assessment).exists():  # not a prefetched list
         raise ApplicationError(ASSESSMENT_NEEDS_NEED)
     if not assessment.risk_level:
         raise ApplicationError(ASSESSMENT_NEEDS_RISK)
@@ -479,7 +501,9 @@ def _write_goals(plan, goals):
             item.save()
 
 
-def update_plan(*, plan, by, expected_version, goals=None, **data) -> ServicePlan:
+def update_plan(*, plan, by, expected_version, **data) -> ServicePlan:
+    """Change an unsigned plan's own fields. Its goals and items are added one by one
+    (``add_plan_goal``, ``add_plan_item``) and never deleted: nothing typed is lost."""
     ensure_can_edit(by, plan.case)
     if plan.is_signed:
         raise ApplicationError(PLAN_SIGNED_FROZEN)
@@ -487,10 +511,6 @@ def update_plan(*, plan, by, expected_version, goals=None, **data) -> ServicePla
         for field, value in data.items():
             setattr(plan, field, value)
         save_versioned(plan, by=by, expected_version=expected_version)
-        if goals is not None:
-            plan.items.all().delete()
-            plan.goals.all().delete()
-            _write_goals(plan, goals)
     return plan
 
 

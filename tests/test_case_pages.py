@@ -6,6 +6,7 @@ from django.urls import reverse
 from cases.models import Case, Stage
 
 from . import lifecycle
+from .clock import iso
 from .factories import ClientFactory, dong
 
 pytestmark = pytest.mark.django_db
@@ -368,3 +369,59 @@ def test_the_outcome_goals_of_an_unsigned_plan_are_changed_on_the_plan_page(
     assert stale.status_code == 400
     plan.refresh_from_db()
     assert plan.short_term_goal == "새 단기"
+
+
+def _needs_post(version, needs):
+    data = {
+        "loaded_version": version,
+        "assessed_on": iso(0),
+        "functional_assessment": "일상생활 자립",
+        "strengths": "",
+        "client_view": "",
+        "risk_level": "",
+        "needs-TOTAL_FORMS": str(len(needs)),
+        "needs-INITIAL_FORMS": "0",
+        "needs-MIN_NUM_FORMS": "0",
+        "needs-MAX_NUM_FORMS": "1000",
+    }
+    for n, (domain, current) in enumerate(needs):
+        data |= {f"needs-{n}-domain": domain, f"needs-{n}-priority": str(n + 1),
+                 f"needs-{n}-current_state": current, f"needs-{n}-desired_state": "나아짐",
+                 f"needs-{n}-change_strategy": "", f"needs-{n}-client_view": ""}  # fmt: skip
+    return data
+
+
+def test_a_draft_assessment_keeps_every_version_of_its_needs_in_the_history(
+    client, user_in_dong, run
+):
+    """Saving a draft used to delete its needs and write them anew, with no history."""
+    from cases.models import AssessmentNeed
+
+    case = run(Stage.ASSESSMENT)
+    client.force_login(user_in_dong)
+    client.post(reverse("cases:assessment_start", args=[case.pk]))
+    assessment = case.assessments.get()
+    url = reverse("cases:assessment_edit", args=[case.pk, 1])
+    client.post(
+        url,
+        _needs_post(assessment.version, [("education", "성적 하위권"), ("health", "허리 통증")]),
+    )
+    education = assessment.needs.get(domain="education")
+    assessment.refresh_from_db()
+    client.post(url, _needs_post(assessment.version, [("education", "기초학력 미달")]))
+
+    education.refresh_from_db()  # the same row, changed in place
+    assert education.current_state == "기초학력 미달"
+    assert list(assessment.needs.values_list("domain", flat=True)) == ["education"]
+    kinds = list(
+        AssessmentNeed.history.order_by("history_id").values_list(
+            "domain", "history_type", "current_state"
+        )
+    )
+    assert kinds == [
+        ("education", "+", "성적 하위권"), ("health", "+", "허리 통증"),
+        ("health", "-", "허리 통증"), ("education", "~", "기초학력 미달"),
+    ]  # fmt: skip
+    assert {h.history_user for h in AssessmentNeed.history.all()} == {user_in_dong}
+    page = client.get(reverse("cases:case_history", args=[case.pk])).content.decode()
+    assert "성적 하위권" in page and "기초학력 미달" in page and "허리 통증" in page

@@ -124,10 +124,29 @@ def _changes(older, newer, snapshots):
     return changes
 
 
+def _values_at_deletion(model, row, masked):
+    """What a deleted row held (its own fields, not its links): old value → "—"."""
+    values = []
+    for model_field in model._meta.concrete_fields:
+        if model_field.name in NOT_SHOWN or model_field.is_relation:
+            continue
+        value = getattr(row, model_field.attname)
+        if value in (None, ""):
+            continue
+        shown = (
+            str(MASKED)
+            if model_field.name in masked
+            else _display(model, model_field.name, value, {})
+        )
+        values.append(FieldChange(str(model_field.verbose_name), shown, "—"))
+    return values
+
+
 def history_entries(model, rows, *, label=None, limit=300) -> list[HistoryEntry]:
     """Entries for historical ``rows`` of ``model`` (one object or many), newest first.
 
-    Each change entry lists the fields that changed, old → new; a save that changed only
+    Each change entry lists the fields that changed, old → new; a deletion, what the row held; a
+    save that changed only
     bookkeeping columns is left out. ``label(row)`` names the record (for a page that shows the
     history of several records together). Sensitive fields (``history_masked_fields``) show
     only that they changed. A bounded number of queries whatever the number of rows.
@@ -171,6 +190,8 @@ def history_entries(model, rows, *, label=None, limit=300) -> list[HistoryEntry]
                     continue
             elif row.history_type == "~" and index > 0:
                 continue
+            elif row.history_type == "-":
+                entry.changes = _values_at_deletion(model, row, masked)
             entries.append(entry)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]

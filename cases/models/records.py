@@ -99,6 +99,8 @@ class AssessmentNeed(models.Model):
     change_strategy = models.TextField(_("actions and change strategy"), blank=True)
     priority = models.PositiveSmallIntegerField(_("priority"), default=1)
 
+    history = change_history()
+
     class Meta:
         verbose_name = _("assessed need")
         verbose_name_plural = _("assessed needs")
@@ -112,6 +114,10 @@ class AssessmentNeed(models.Model):
 
     def __str__(self):
         return self.get_domain_display()
+
+    @property
+    def history_actor(self):
+        return self.assessment.updated_by
 
 
 # --- 대상자 선정 · 동의 -----------------------------------------------------------------------------
