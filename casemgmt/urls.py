@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from casemgmt.core.views import LoginView
+from casemgmt.core.views import LoginView, PasswordChangeView
 
 admin.site.site_header = _("Case management administration")
 admin.site.site_title = _("Case management")
@@ -15,7 +15,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done")),
+        PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

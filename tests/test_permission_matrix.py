@@ -23,8 +23,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from casemgmt.core.roles import Role
+from casemgmt.core.services import propose_role
 
-from .factories import UserFactory, dong
+from .factories import UserFactory, dong, gu
 from .scope_world import build_dong_world, for_the_module, people
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +73,14 @@ def world(django_db_setup, django_db_blocker):
         objects, args = build_dong_world(
             officer=users["CM"], supervisor=users["SV"], gu_manager=users["GU"], prefix="능매"
         )
+        # A role the administrator proposed, waiting for a gu-level reviewer (the second person).
+        newcomer = UserFactory(username="m.newcomer", name="신규", dong=None, gu=None)
+        newcomer.groups.clear()
+        grant = propose_role(
+            user=newcomer, role=Role.CASE_MANAGER, gu=gu(), dong=dong("능동"),
+            note="인사발령", by=users["ADMIN"],
+        )  # fmt: skip
+        objects["role grant"], args["role grant"] = grant, [grant.pk]
         yield SimpleNamespace(people=users, objects=objects, args=args)
 
 
@@ -267,6 +276,7 @@ PAYLOADS = {
     "meetings:item_decide": lambda w, o: {f"item-{o.pk}-outcome": "other"},
     "core:access_record_export": lambda w, o: {"reason": "월간 점검"},
     "core:access_review_create": lambda w, o: {"period": "2026-10", "findings": "이상 없음"},
+    "core:role_grant_decide": lambda w, o: {"decision": "approve"},
 }
 
 SKIPPED_TABLES = {"core_accessrecord", "core_accessrecordclient"}

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 
 
@@ -43,3 +45,25 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class NewPasswordRequiredMiddleware:
+    """An account whose password an administrator set sees only the page to choose a new one
+    (and can log out) until its owner has chosen it (casemgmt.core.services.mark_password_reset).
+    """
+
+    ALLOWED = {"password_change", "password_change_done", "logout", "set_language"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.must_change_password:
+            try:
+                name = resolve(request.path_info).url_name
+            except Resolver404:
+                name = None
+            if name not in self.ALLOWED:
+                return redirect(reverse("password_change"))
+        return self.get_response(request)

@@ -65,6 +65,12 @@ class User(AbstractUser):
         help_text=_("Leave empty for gu-level staff."),
     )
     phone = models.CharField(_("office phone"), max_length=20, blank=True)
+    must_change_password = models.BooleanField(
+        _("must choose a new password at the next login"),
+        default=False,
+        editable=False,
+        help_text=_("Set when an administrator resets the password."),
+    )
 
     objects = UserManager()
 
@@ -242,3 +248,76 @@ class AccessReview(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.gu} {self.period:%Y-%m}"
+
+
+class RoleGrantStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class RoleGrant(models.Model):
+    """권한 부여 요청: a role and an organisation for an account, proposed by the system
+    administrator and applied only when a second person, a gu-level reviewer, approves it.
+
+    Least privilege: nobody grants themselves a role, and no single person can give an account
+    access to client data (casemgmt.core.services). Both steps are kept with who and when.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="role_grants", verbose_name=_("account")
+    )
+    role = models.CharField(_("role"), max_length=20)
+    gu = models.ForeignKey(Gu, on_delete=models.PROTECT, related_name="+", verbose_name=_("gu"))
+    dong = models.ForeignKey(
+        Dong,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dong"),
+        help_text=_("Leave empty for gu-level staff."),
+    )
+    note = models.CharField(_("reason"), max_length=200, help_text=_("e.g. 2027 personnel order"))
+    proposed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RoleGrantStatus.choices,
+        default=RoleGrantStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(proposed_by=models.F("user")), name="role_grant_not_for_oneself"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("proposed_by")),
+                name="role_grant_second_person",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.role_label}"
+
+    @property
+    def role_label(self):
+        from .roles import Role
+
+        return Role.LABELS.get(self.role, self.role)

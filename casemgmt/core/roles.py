@@ -78,6 +78,8 @@ ROLE_PERMISSIONS = {
         "core.view_user",
         "core.add_user",
         "core.change_user",
+        "core.view_rolegrant",
+        "core.add_rolegrant",
         "core.view_accessrecord",
         "auth.view_group",
         "axes.view_accessattempt",

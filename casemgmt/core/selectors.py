@@ -72,3 +72,17 @@ def review_due(*, user):
     if AccessReview.objects.filter(gu_id=user.gu_id, period=due).exists():
         return None
     return due
+
+
+def grants_waiting_for(*, user) -> int:
+    """How many role grants of the user's gu this reviewer could decide now (the dashboard)."""
+    from .models import RoleGrant, RoleGrantStatus
+
+    if not (user.has_perm("core.scope_whole_gu") and user.has_perm("core.view_accessrecord")):
+        return 0
+    return (
+        RoleGrant.objects.filter(gu_id=user.gu_id, status=RoleGrantStatus.PENDING)
+        .exclude(user=user)
+        .exclude(proposed_by=user)
+        .count()
+    )

@@ -4,7 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -19,6 +20,7 @@ from .models import AccessAction
 from .selectors import (
     access_records,
     access_reviews,
+    grants_waiting_for,
     last_month,
     month_start,
     recent_activity,
@@ -51,6 +53,7 @@ def dashboard(request):
             "recent_clients": recent_clients,
             "activity": recent_activity(user=user),
             "review_due": review_due(user=user),
+            "grants_waiting": grants_waiting_for(user=user),
         },
     )
 
@@ -174,3 +177,57 @@ def permission_history(request):
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "core/permission_history.html", {"page": page})
+
+
+# --- 권한 부여 승인: the second person of a role grant ------------------------------------------------
+
+
+@require_safe
+def role_grants(request):
+    """The gu's role grants: those waiting for a decision first, then the latest decided."""
+    from .models import RoleGrant, RoleGrantStatus
+    from .services import can_decide_grant
+
+    _require_reviewer(request.user)
+    grants = RoleGrant.objects.filter(gu_id=request.user.gu_id).select_related(
+        "user", "gu", "dong", "proposed_by", "decided_by"
+    )
+    pending = list(grants.filter(status=RoleGrantStatus.PENDING).order_by("proposed_at"))
+    for grant in pending:
+        grant.can_decide = can_decide_grant(request.user, grant)
+    decided = Paginator(grants.exclude(status=RoleGrantStatus.PENDING), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "core/role_grants.html", {"pending": pending, "page": decided})
+
+
+@require_POST
+def role_grant_decide(request, pk):
+    from .models import RoleGrant
+    from .services import decide_role_grant
+
+    _require_reviewer(request.user)
+    grant = get_object_or_404(RoleGrant, pk=pk, gu_id=request.user.gu_id)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        decide_role_grant(grant=grant, by=request.user, approve=approve)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("The role was granted.") if approve else _("The request was rejected.")
+        )
+    return redirect("core:role_grants")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The owner's own password; a password an administrator set is replaced here."""
+
+    success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form):
+        from .services import password_changed_by_owner
+
+        response = super().form_valid(form)
+        password_changed_by_owner(user=form.user)
+        return response
