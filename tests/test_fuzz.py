@@ -772,6 +772,11 @@ NO_INPUT = {
     "meetings/queue/": "the team leader's queue: no parameters",
     "meetings/<int:pk>/": "detail page; its forms post to the addresses in PAGES",
     "meetings/<int:pk>/copy/<int:attendee_pk>/": "a partner's copy: no parameters",
+    "access-records/role-grants/": "the reviewers' list of role grants: only ?page, paginated",
+    "access-records/role-grants/<int:pk>/": (
+        "a decision button: reads only decision=approve (anything else rejects); "
+        "tests/test_least_privilege.py"
+    ),
 }
 EXEMPT_PREFIXES = ("admin/", "static/", "media/")
 

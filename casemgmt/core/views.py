@@ -65,7 +65,12 @@ def _require_reviewer(user):
 
 
 @require_safe
-def access_record_list(request, *, review_form=None, reason_form=None, status=200):
+def access_record_list(request):
+    return _access_record_page(request)
+
+
+def _access_record_page(request, *, review_form=None, reason_form=None, status=200):
+    """The review page; also the answer of a refused review or export (POST), with its form."""
     _require_reviewer(request.user)
     form = AccessRecordFilterForm(request.GET or None)
     form.is_valid()
@@ -103,7 +108,7 @@ def access_review_create(request):
         else:
             messages.success(request, _("The review of the month is recorded."))
             return redirect("core:access_records")
-    return access_record_list(request, review_form=form, status=400)
+    return _access_record_page(request, review_form=form, status=400)
 
 
 @require_POST
@@ -115,7 +120,7 @@ def access_record_export(request):
     form.is_valid()
     filters = dict(getattr(form, "cleaned_data", {}))
     if not reason_form.is_valid():
-        return access_record_list(request, reason_form=reason_form, status=400)
+        return _access_record_page(request, reason_form=reason_form, status=400)
     record_access(
         request,
         action=AccessAction.EXPORT,
