@@ -69,17 +69,24 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["username", "password", "must_change_password"]}),
         (_("Person"), {"fields": ["name", "email", "phone"]}),
-        (_("Organisation and role (through a role grant)"), {"fields": ["gu", "dong", "groups"]}),
-        (_("Status"), {"fields": ["is_active", "is_staff"]}),
+        (
+            _("Organisation and role (through a role grant)"),
+            {"fields": ["gu", "dong", "role_label"]},
+        ),
+        (_("Account status"), {"fields": ["is_active", "is_staff"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"fields": ["username", "name", "email", "phone", "password1", "password2"]}),
     ]
     readonly_fields = [
-        "gu", "dong", "groups", "is_staff", "is_superuser", "user_permissions",
+        "gu", "dong", "role_label", "groups", "is_staff", "is_superuser", "user_permissions",
         "must_change_password", "last_login", "date_joined",
     ]  # fmt: skip
+
+    @admin.display(description=_("role"))
+    def role_label(self, obj):
+        return obj.role_label or "—"
 
     def get_actions(self, request):
         # Only unlocking: no bulk action may change roles or remove accounts.

@@ -80,7 +80,7 @@ class Command(BaseCommand):
         gu = ensure_gwangjin(Gu, Dong)
         dongs = {d.name: d for d in Dong.objects.filter(gu=gu)}
         users = {}
-        for username, name, dong_name, role, is_staff in DEMO_USERS:
+        for index, (username, name, dong_name, role, is_staff) in enumerate(DEMO_USERS):
             user, created = User.objects.get_or_create(
                 username=username,
                 defaults={
@@ -88,6 +88,8 @@ class Command(BaseCommand):
                     "gu": gu,
                     "dong": dongs[dong_name] if dong_name else None,
                     "is_staff": is_staff,
+                    # a fictitious office line (the duplicate check tells other dongs whom to call)
+                    "phone": f"02-450-{7301 + index}",
                 },
             )
             if created:
