@@ -29,4 +29,5 @@ urlpatterns = [
     path("resources/", include("resources.urls")),
     path("meetings/", include("meetings.urls")),
     path("", include("casemgmt.core.urls")),
+    path("", include("casemgmt.work.urls")),
 ]

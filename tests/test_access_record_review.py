@@ -113,7 +113,7 @@ def test_a_monthly_review_is_recorded_once_with_the_months_figures(client, gu_st
     client.force_login(user_in_dong)
     client.get(reverse("cases:client_list"))  # a record of this month
     client.force_login(gu_staff)
-    dashboard = client.get(reverse("core:dashboard")).content.decode()
+    dashboard = client.get(reverse("work:dashboard")).content.decode()
     assert "아직 점검하지 않았습니다" in dashboard  # last month is due
     this_month = timezone.localdate().strftime("%Y-%m")
     response = client.post(

@@ -97,7 +97,7 @@ def test_lists_and_searches_never_show_another_dongs_client(
         reverse("cases:client_list"),
         reverse("cases:client_list") + "?q=장영길",
         reverse("cases:client_list") + f"?dong={dong('구의제1동').pk}",
-        reverse("core:dashboard"),
+        reverse("work:dashboard"),
     ]:
         response = client.get(url)
         assert client_other_dong not in list(response.context.get("page") or []), url

@@ -5,7 +5,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from casemgmt.core.management.commands.seed_demo import DEMO_PASSWORD
+from casemgmt.work.management.commands.seed_demo import DEMO_PASSWORD
 from cases.models import Case, Client
 from meetings.models import Meeting
 

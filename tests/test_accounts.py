@@ -176,5 +176,5 @@ def test_an_officer_changes_their_own_password_and_other_sessions_end(client, us
     assert "비밀번호를 바꿨습니다" in confirmation.content.decode()
     user_in_dong.refresh_from_db()
     assert user_in_dong.check_password("능동-river-42")
-    assert client.get(reverse("core:dashboard")).status_code == 200  # this session goes on
-    assert elsewhere.get(reverse("core:dashboard")).status_code == 302  # the other one ended
+    assert client.get(reverse("work:dashboard")).status_code == 200  # this session goes on
+    assert elsewhere.get(reverse("work:dashboard")).status_code == 302  # the other one ended

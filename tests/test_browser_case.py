@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from casemgmt.core.management.commands.seed_demo import DEMO_PASSWORD
+from casemgmt.work.management.commands.seed_demo import DEMO_PASSWORD
 
 from .clock import iso
 

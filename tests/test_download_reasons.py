@@ -60,7 +60,7 @@ def downloads(user_in_dong, supervisor):
 
 def _print_url_names():
     names = set()
-    for app in ("cases", "meetings", "resources", "core"):
+    for app in ("cases", "meetings", "resources", "core", "work"):
         resolver = get_resolver().namespace_dict[app][1]
         names |= {
             f"{app}:{name}"

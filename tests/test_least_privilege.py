@@ -116,7 +116,7 @@ def test_a_password_reset_by_the_admin_must_be_replaced_at_the_next_login(
     client.logout()
     assert client.login(username=user_in_dong.username, password="Temp-pass-2027!")
     detail = reverse("cases:client_detail", args=[client_in_dong.pk])
-    for url in (detail, reverse("core:dashboard"), reverse("cases:client_list")):
+    for url in (detail, reverse("work:dashboard"), reverse("cases:client_list")):
         assert client.get(url)["Location"] == reverse("password_change")
     page = client.get(reverse("password_change")).content.decode()
     assert "관리자가 비밀번호를 정했습니다" in page
@@ -168,7 +168,7 @@ def test_a_role_proposed_by_the_admin_applies_only_when_a_gu_reviewer_approves(
     assert grant.status == "pending"
 
     client.force_login(gu_staff)
-    dashboard = client.get(reverse("core:dashboard")).content.decode()
+    dashboard = client.get(reverse("work:dashboard")).content.decode()
     assert "승인을 기다리는 권한 부여" in dashboard
     page = client.get(reverse("core:role_grants")).content.decode()
     assert "신규담당" in page and "2027년 1월 인사발령" in page

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from casemgmt.core.management.commands.seed_demo import DEMO_PASSWORD
 from casemgmt.core.models import User
+from casemgmt.work.management.commands.seed_demo import DEMO_PASSWORD
 from cases import services as case_services
 from cases.models import Case, Stage
 

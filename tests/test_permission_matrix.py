@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 MATRIX = pathlib.Path(__file__).resolve().parent.parent / "docs" / "permissions.md"
 COLUMNS = ["CM", "SV", "CM other", "GU", "ADMIN"]
-APPS = ("cases", "resources", "meetings", "core")
+APPS = ("cases", "resources", "meetings", "core", "work")
 REFUSED = {403, 404, 405}
 
 

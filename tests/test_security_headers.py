@@ -39,7 +39,7 @@ def policy(response):
 def test_pages_carry_the_content_security_policy_for_anyone(client, user_in_dong):
     assert policy(client.get(reverse("login"))) == EXPECTED_POLICY
     client.force_login(user_in_dong)
-    assert policy(client.get(reverse("core:dashboard"))) == EXPECTED_POLICY
+    assert policy(client.get(reverse("work:dashboard"))) == EXPECTED_POLICY
     assert policy(client.get(reverse("cases:client_list"))) == EXPECTED_POLICY
 
 
@@ -51,7 +51,7 @@ def test_the_policy_allows_no_inline_script_or_style(client):
 
 def test_the_secure_headers_are_sent_in_every_environment(client, user_in_dong):
     client.force_login(user_in_dong)
-    for url in (reverse("login"), reverse("core:dashboard")):
+    for url in (reverse("login"), reverse("work:dashboard")):
         response = client.get(url)
         assert response["X-Frame-Options"] == "DENY"
         assert response["X-Content-Type-Options"] == "nosniff"

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 # (url name, label). An app appears in the navigation once it has pages; an item is marked
 # active on every page under its address.
 NAV_ITEMS = [
-    ("core:dashboard", _("Dashboard")),
+    ("work:dashboard", _("Dashboard")),
     ("cases:case_list", _("Cases")),
     ("cases:client_list", _("Clients")),
     ("cases:discovery_list", _("Discovery")),

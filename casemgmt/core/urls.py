@@ -5,7 +5,6 @@ from . import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("access-records/", views.access_record_list, name="access_records"),
     path("access-records/export/", views.access_record_export, name="access_record_export"),
     path("access-records/permissions/", views.permission_history, name="permission_history"),

@@ -10,8 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from cases.selectors import client_counts, client_list, intake_statistics, waiting_for
-
 from . import services
 from .access import record_access
 from .exceptions import ApplicationError
@@ -20,11 +18,7 @@ from .models import AccessAction
 from .selectors import (
     access_records,
     access_reviews,
-    grants_waiting_for,
     last_month,
-    month_start,
-    recent_activity,
-    review_due,
 )
 
 
@@ -35,27 +29,6 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "idle_minutes": settings.SESSION_IDLE_MINUTES}
-
-
-@require_safe
-def dashboard(request):
-    user = request.user
-    recent_clients = list(client_list(user=user, filters={"sort": "-created"})[:5])
-    if recent_clients:
-        record_access(request, action=AccessAction.VIEW, clients=[c.pk for c in recent_clients])
-    return render(
-        request,
-        "core/dashboard.html",
-        {
-            "counts": client_counts(user=user),
-            "waiting": waiting_for(user=user),
-            "intakes": intake_statistics(user=user, since=month_start().date()),
-            "recent_clients": recent_clients,
-            "activity": recent_activity(user=user),
-            "review_due": review_due(user=user),
-            "grants_waiting": grants_waiting_for(user=user),
-        },
-    )
 
 
 # --- 접속기록 review ---------------------------------------------------------------------------------

@@ -1,0 +1,30 @@
+"""The pages of the working day. Thin: each asks the apps' selectors and renders."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from casemgmt.core.access import record_access
+from casemgmt.core.models import AccessAction
+from casemgmt.core.selectors import grants_waiting_for, month_start, recent_activity, review_due
+from cases.selectors import client_counts, client_list, intake_statistics, waiting_for
+
+
+@require_safe
+def dashboard(request):
+    user = request.user
+    recent_clients = list(client_list(user=user, filters={"sort": "-created"})[:5])
+    if recent_clients:
+        record_access(request, action=AccessAction.VIEW, clients=[c.pk for c in recent_clients])
+    return render(
+        request,
+        "work/dashboard.html",
+        {
+            "counts": client_counts(user=user),
+            "waiting": waiting_for(user=user),
+            "intakes": intake_statistics(user=user, since=month_start().date()),
+            "recent_clients": recent_clients,
+            "activity": recent_activity(user=user),
+            "review_due": review_due(user=user),
+            "grants_waiting": grants_waiting_for(user=user),
+        },
+    )
