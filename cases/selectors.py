@@ -4,6 +4,8 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casemgmt.core.korean import initial_consonants, is_initials
+
 from .models import (
     Assessment,
     Case,
@@ -35,7 +37,9 @@ def client_list(*, user, filters=None):
     if filters.get("archived") != "1":
         qs = qs.active()
     q = (filters.get("q") or "").strip()
-    if q:
+    if q and is_initials(q):
+        qs = qs.filter(name_initials__contains=initial_consonants(q))
+    elif q:
         qs = qs.filter(
             Q(name__icontains=q.replace(" ", "")) | Q(phone__contains=q) | Q(address__icontains=q)
         )
@@ -53,6 +57,36 @@ def client_counts(*, user):
     return {
         "clients": visible.count(),
         "new_this_month": visible.filter(created_at__gte=month_start()).count(),
+    }
+
+
+# --- the top bar's search: clients and cases by name, initials or number ---------------------------
+SEARCH_MIN_LETTERS = 2
+SEARCH_LIMIT = 20
+
+
+def quick_search(*, user, q):
+    """Clients and cases within the user's scope for the top bar's search box.
+
+    ``q``: two or more letters of a name (길동 finds 홍길동), its initial consonants (ㅎㄱㄷ), or
+    part of a management number (능동-2026-0012). At most SEARCH_LIMIT of each, best first.
+    Returns None when the query is too short to search.
+    """
+    letters = "".join((q or "").split())
+    if len(letters) < SEARCH_MIN_LETTERS:
+        return None
+    clients = Client.objects.for_user(user).active().select_related("dong")
+    cases = Case.objects.for_user(user).select_related("client", "dong", "primary_manager")
+    if is_initials(letters):
+        initials = initial_consonants(letters)
+        clients = clients.filter(name_initials__contains=initials)
+        cases = cases.filter(client__name_initials__contains=initials)
+    else:
+        clients = clients.filter(name__icontains=letters)
+        cases = cases.filter(Q(number__icontains=letters) | Q(client__name__icontains=letters))
+    return {
+        "clients": list(clients.order_by("name", "birth_date", "id")[:SEARCH_LIMIT]),
+        "cases": list(cases.order_by("-opened_on", "-id")[:SEARCH_LIMIT]),
     }
 
 
@@ -96,7 +130,9 @@ def case_list(*, user, filters=None):
     elif manager:
         qs = qs.filter(primary_manager_id=manager)
     q = (filters.get("q") or "").strip()
-    if q:
+    if q and is_initials(q):
+        qs = qs.filter(client__name_initials__contains=initial_consonants(q))
+    elif q:
         qs = qs.filter(Q(client__name__icontains=q.replace(" ", "")) | Q(number__icontains=q))
     overdue = filters.get("overdue")
     if overdue == "monitoring":

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import privacy_views, views
+from . import privacy_views, search_views, views
 
 app_name = "cases"
 
 case = "cases/<int:case_pk>/"
 
 urlpatterns = [
+    path("search/", search_views.search, name="search"),
     path("clients/", views.client_list_view, name="client_list"),
     path("clients/new/", views.client_create, name="client_create"),
     path("clients/duplicates/", views.duplicate_check, name="duplicate_check"),

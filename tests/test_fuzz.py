@@ -699,12 +699,13 @@ def _print(route, path, **more):
 
 # Pages whose query string is a form (filters, a search, a download reason) or that read it.
 QUERY_PAGES = [
+    Page("search/", lambda w: "/search/", lambda w: {"q": "ㅎㅅ"}),
     Page("clients/", lambda w: "/clients/",
          lambda w: {"q": "한", "livelihood_status": "basic", "dong": str(w.officer.dong_id),
                     "sort": "-created", "archived": "on", "page": "1"}),
     Page("clients/new/", lambda w: "/clients/new/", lambda w: {"discovery": str(w.entry.pk)}),
     Page("clients/duplicates/", lambda w: "/clients/duplicates/",
-         lambda w: {"name": "한순자", "birth_date": "1950-01-01", "phone": "010-1234-5678"}),
+         lambda w: {"name": "한순자", "birth_date": "1950-01-01"}),
     Page("clients/<int:pk>/intake/", lambda w: f"/clients/{w.client.pk}/intake/",
          lambda w: {"discovery": str(w.entry.pk)}),
     Page("discovery/", lambda w: "/discovery/",

@@ -204,12 +204,14 @@ def _choice_leaks(response, user, secrets):
 
 def _form_classes_with_model_choices():
     import importlib
+    import importlib.util
 
     classes = set()
     for label in APPS:
-        module = importlib.import_module(
-            "casemgmt.core.forms" if label == "core" else f"{label}.forms"
-        )
+        package = f"casemgmt.{label}" if label in ("core", "work") else label
+        if importlib.util.find_spec(f"{package}.forms") is None:
+            continue  # an app without forms (the working day's pages only read)
+        module = importlib.import_module(f"{package}.forms")
         for value in vars(module).values():
             if (
                 isinstance(value, type)

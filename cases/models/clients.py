@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from casemgmt.core.access import ScopedQuerySet
 from casemgmt.core.fields import SensitiveCharField, SensitiveTextField
 from casemgmt.core.history import change_history
+from casemgmt.core.korean import initial_consonants
 from casemgmt.core.versioning import VersionedModel
 
 BIRTH_DATE_IN_FUTURE = _("The date of birth cannot be in the future.")
@@ -69,6 +70,14 @@ class Client(VersionedModel):
         "core.Dong", on_delete=models.PROTECT, related_name="clients", verbose_name=_("dong")
     )
     name = models.CharField(_("name"), max_length=50)
+    # 홍길동 → ㅎㄱㄷ, written with the name (save): the initial-consonant search is an index lookup.
+    name_initials = models.CharField(
+        _("initial consonants of the name"),
+        max_length=50,
+        editable=False,
+        db_index=True,
+        default="",
+    )
     birth_date = models.DateField(_("date of birth"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
@@ -87,7 +96,7 @@ class Client(VersionedModel):
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
 
     objects = ClientQuerySet.as_manager()
-    history = change_history()
+    history = change_history(excluded_fields=["name_initials"])
     history_masked_fields = ("resident_number",)
 
     class Meta:
@@ -109,6 +118,13 @@ class Client(VersionedModel):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_initials = initial_consonants(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_initials"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
