@@ -430,6 +430,15 @@ class Page:
     quiet: Callable = lambda context: False
 
 
+def rotation_form(w):
+    from cases.models import Case, Stage
+
+    cases = Case.objects.filter(primary_manager=w.officer, stage__in=Stage.open_stages())
+    return {"from_officer": str(w.officer.pk), "to_officer": str(w.supervisor.pk),
+            "effective_on": timezone.localdate().isoformat(), "reason": "인사발령",
+            "case": [str(c.pk) for c in cases]}  # fmt: skip
+
+
 def client_form(w, **more):
     from cases.forms import ClientForm
 
@@ -557,6 +566,7 @@ PAGES = [
          user="supervisor"),
     Page("cases/<int:case_pk>/handover/return/", case_page("case_late", "handover/return/"),
          lambda w: {"note": "복귀"}, user="supervisor"),
+    Page("cases/rotation/", lambda w: "/cases/rotation/", rotation_form, user="supervisor"),
     Page("cases/<int:case_pk>/assessments/<int:number>/",
          lambda w: f"/cases/{w.case_assessment.pk}/assessments/{w.assessment.number}/",
          assessment, extras=lambda w: {"complete": "1"}),

@@ -116,6 +116,15 @@ def _provider_fields(w, o):
             "contact_person": "김연계", "phone": "02-450-1234", "address": "능동로 2"}  # fmt: skip
 
 
+def _rotation(w):
+    """Every open case of the world's case manager, to the team leader (인사이동)."""
+    from cases.models import Case, Stage
+
+    cases = Case.objects.filter(primary_manager=w.people["CM"], stage__in=Stage.open_stages())
+    return {"from_officer": w.people["CM"].pk, "to_officer": w.people["SV"].pk,
+            "effective_on": _today(), "reason": "인사발령", "case": [c.pk for c in cases]}  # fmt: skip
+
+
 def _versioned(fields):
     """The fields, and the version of the row (``o``) the officer loaded."""
     return lambda w, o: {**fields(w, o), "loaded_version": o.version}
@@ -277,6 +286,7 @@ PAYLOADS = {
     "core:access_record_export": lambda w, o: {"reason": "월간 점검"},
     "core:access_review_create": lambda w, o: {"period": "2026-10", "findings": "이상 없음"},
     "core:role_grant_decide": lambda w, o: {"decision": "approve"},
+    "cases:case_rotation": lambda w, o: _rotation(w),
 }
 
 SKIPPED_TABLES = {"core_accessrecord", "core_accessrecordclient"}

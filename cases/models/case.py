@@ -594,6 +594,9 @@ class CaseOwnership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
+    effective_on = models.DateField(
+        _("effective on"), null=True, blank=True, help_text=_("e.g. the date of a personnel order")
+    )
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
