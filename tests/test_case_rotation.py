@@ -72,6 +72,9 @@ def test_a_leader_hands_two_cases_over_and_each_records_it(client, team):
     client.force_login(stays)
     mine = client.get(reverse("cases:case_list"), {"manager": "me"}).context["page"].object_list
     assert [c.pk for c in mine] == [first.pk]
+    dashboard = client.get(reverse("work:dashboard"))
+    assert [c.pk for c in dashboard.context["my_cases"]] == [first.pk]  # at once, on her dashboard
+    assert first.number in dashboard.content.decode()
 
 
 def test_if_one_case_cannot_move_none_moves(client, team):
@@ -112,3 +115,24 @@ def test_only_the_dongs_team_leader_hands_over(
     response = _post(client, leaving, [first], to=stays)
     assert response.status_code == 400 and "from_officer" in response.context["form"].errors
     assert Case.objects.get(pk=first.pk).primary_manager == leaving
+
+
+def test_the_dashboard_lists_my_open_cases_in_a_fixed_number_of_queries(
+    client, user_in_dong, django_assert_max_num_queries
+):
+    def make(n):
+        for i in range(n):
+            lifecycle.intake(
+                user_in_dong,
+                ClientFactory(dong=dong("능동"), name=f"대시{i}"),
+                lifecycle.EXAMPLES["violence_and_drinking"],
+            )
+
+    client.force_login(user_in_dong)
+    make(5)
+    client.get(reverse("work:dashboard"))  # warm the session and the caches
+    with django_assert_max_num_queries(40) as few:
+        assert len(client.get(reverse("work:dashboard")).context["my_cases"]) == 5
+    make(45)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(client.get(reverse("work:dashboard")).context["my_cases"]) == 30  # bounded

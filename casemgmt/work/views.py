@@ -8,13 +8,17 @@ from casemgmt.core.models import AccessAction
 from casemgmt.core.selectors import grants_waiting_for, month_start, recent_activity, review_due
 from cases.selectors import client_counts, client_list, intake_statistics, waiting_for
 
+from .selectors import my_open_cases
+
 
 @require_safe
 def dashboard(request):
     user = request.user
     recent_clients = list(client_list(user=user, filters={"sort": "-created"})[:5])
-    if recent_clients:
-        record_access(request, action=AccessAction.VIEW, clients=[c.pk for c in recent_clients])
+    my_cases = my_open_cases(user=user)
+    shown = {c.pk for c in recent_clients} | {case.client_id for case in my_cases}
+    if shown:
+        record_access(request, action=AccessAction.VIEW, clients=sorted(shown))
     return render(
         request,
         "work/dashboard.html",
@@ -23,6 +27,7 @@ def dashboard(request):
             "waiting": waiting_for(user=user),
             "intakes": intake_statistics(user=user, since=month_start().date()),
             "recent_clients": recent_clients,
+            "my_cases": my_cases,
             "activity": recent_activity(user=user),
             "review_due": review_due(user=user),
             "grants_waiting": grants_waiting_for(user=user),
