@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,7 +38,7 @@ class RotationForm(forms.Form):
         required=False,
         help_text=gettext_lazy("A case can also go to another officer: choose it on its row."),
     )
-    effective_on = forms.DateField(label=gettext_lazy("From"), widget=DateInput())
+    effective_on = forms.DateField(label=gettext_lazy("Effective from"), widget=DateInput())
     reason = forms.CharField(
         label=gettext_lazy("Reason"),
         max_length=200,
@@ -83,17 +83,24 @@ def case_rotation(request):
     if not is_dong_team_leader(request.user):
         raise PermissionDenied
     officers = list(dong_officers(user=request.user))
-    data = request.POST if request.method == "POST" else (request.GET or None)
-    form = RotationForm(
-        data,
-        officers=dong_officers(user=request.user),
-        initial={"effective_on": timezone.localdate()},
-    )
-    from_officer = None
-    if data is not None and form.is_bound:
+    choices = dong_officers(user=request.user)
+    if request.method == "POST":
+        form = RotationForm(request.POST, officers=choices)
         form.is_valid()
-        from_officer = (
-            form.cleaned_data.get("from_officer") if hasattr(form, "cleaned_data") else None
+        from_officer = getattr(form, "cleaned_data", {}).get("from_officer")
+    else:
+        # The officer is picked with a GET; the hand-over form starts from today.
+        from_officer = None
+        if request.GET.get("from_officer"):
+            try:
+                from_officer = forms.ModelChoiceField(queryset=choices).clean(
+                    request.GET["from_officer"]
+                )
+            except ValidationError:
+                from_officer = None
+        form = RotationForm(
+            officers=choices,
+            initial={"from_officer": from_officer, "effective_on": timezone.localdate()},
         )
     cases = list(rotation_candidates(user=request.user, officer=from_officer))
     moved = None

@@ -46,6 +46,7 @@ def test_a_leader_hands_two_cases_over_and_each_records_it(client, team):
     client.force_login(leader)
     page = client.get(reverse("cases:case_rotation"), {"from_officer": leaving.pk}).content.decode()
     assert first.number in page and third.number in page
+    assert f'name="effective_on" value="{iso(0)}"' in page  # the form starts from today
     response = _post(client, leaving, [first, second], to=stays, rows={second: leader})
     assert response.status_code == 302
     report = client.get(response["Location"])  # the list of what moved, to print or keep
