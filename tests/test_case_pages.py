@@ -6,7 +6,7 @@ from django.urls import reverse
 from cases.models import Case, Stage
 
 from . import lifecycle
-from .clock import iso
+from .clock import days, iso
 from .factories import ClientFactory, dong
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def test_an_intake_with_disposition_three_opens_a_case_and_lands_on_it(
     response = client.post(
         reverse("cases:intake_create", args=[client_in_dong.pk]),
         {
-            "intake_date": "2026-11-02",
+            "intake_date": iso(-1),
             "route": "referral",
             "route_detail": "통장 제보",
             "presenting_problem": "월세 체납",
@@ -46,7 +46,7 @@ def test_an_intake_with_disposition_three_opens_a_case_and_lands_on_it(
     )
     case = Case.objects.get()
     assert response["Location"] == reverse("cases:case_detail", args=[case.pk])
-    assert case.number == "능동-2026-0001"
+    assert case.number == f"능동-{days(-1).year}-0001"
     page = client.get(response["Location"]).content.decode()
     assert "욕구사정 시작" in page
     assert "초기상담" in page
@@ -57,7 +57,7 @@ def test_a_refused_intake_keeps_what_was_typed(client, user_in_dong, client_in_d
     response = client.post(
         reverse("cases:intake_create", args=[client_in_dong.pk]),
         {
-            "intake_date": "2026-11-02",
+            "intake_date": iso(-1),
             "route": "walk_in",
             "presenting_problem": "",
             "strengths": "이웃과 친함",
@@ -100,7 +100,7 @@ def test_the_assessment_form_saves_needs_and_completes(client, user_in_dong, run
     assert "이웃과 관계가 좋고" in form_page  # the intake's strengths, not typed twice
     data = {
         "loaded_version": assessment.version,
-        "assessed_on": "2026-11-03",
+        "assessed_on": iso(0),
         "functional_assessment": "일상생활 자립",
         "strengths": "성실함",
         "client_view": "",
@@ -164,8 +164,8 @@ def test_a_plan_item_ending_before_it_starts_is_refused_on_the_field(client, use
             "item-goal": goal.pk,
             "item-service_content": "학습 멘토링",
             "item-priority": 1,
-            "item-start_date": "2026-12-01",
-            "item-end_date": "2026-11-01",
+            "item-start_date": iso(30),
+            "item-end_date": iso(0),
             "item-times_per_week": 2,
             "item-provider_name": "복지관",
             "item-monitoring_method": "provider",
@@ -178,7 +178,7 @@ def test_a_plan_item_ending_before_it_starts_is_refused_on_the_field(client, use
     assert "학습 멘토링" in response.content.decode()
     signed = client.post(
         reverse("cases:plan_sign", args=[case.pk, 1]),
-        {"sign-method": "paper", "sign-signed_on": "2026-11-05"},
+        {"sign-method": "paper", "sign-signed_on": iso(0)},
     )
     assert "서명할 서비스 항목이 계획에 없습니다." in signed.content.decode()
 
@@ -192,7 +192,7 @@ def test_only_the_supervisor_sees_the_selection_decision(client, user_in_dong, s
     )
     refused = client.post(
         reverse("cases:selection_decide", args=[case.pk]),
-        {"selected": "1", "case_type": "general", "decided_on": "2026-11-05"},
+        {"selected": "1", "case_type": "general", "decided_on": iso(0)},
     )
     assert "복지팀장(슈퍼바이저)만" in refused.content.decode()
     client.force_login(supervisor)
@@ -203,7 +203,7 @@ def test_only_the_supervisor_sees_the_selection_decision(client, user_in_dong, s
     assert (
         client.post(
             reverse("cases:selection_decide", args=[case.pk]),
-            {"selected": "1", "case_type": "general", "decided_on": "2026-11-05"},
+            {"selected": "1", "case_type": "general", "decided_on": iso(0)},
         ).status_code
         == 302
     )
@@ -276,7 +276,7 @@ def test_saving_an_assessment_again_unchanged_keeps_its_needs(client, user_in_do
         "needs-0-client_view": "",
     }
     base = {
-        "assessed_on": "2026-11-03",
+        "assessed_on": iso(0),
         "functional_assessment": "자립",
         "strengths": "",
         "client_view": "",

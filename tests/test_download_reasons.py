@@ -7,7 +7,7 @@ from casemgmt.core.models import AccessAction, AccessRecord
 from cases.models import Stage
 
 from . import lifecycle
-from .clock import at
+from .clock import at, iso
 from .factories import ClientFactory, dong
 from .resource_factories import ResourceFactory
 
@@ -100,9 +100,10 @@ def test_a_download_without_a_reason_gets_the_reason_form_and_no_file(
 
 def test_the_reason_form_keeps_the_other_parameters(client, user_in_dong, downloads):
     client.force_login(user_in_dong)
-    url = downloads["cases:monitoring_print"] + "?from=2026-03-01&to=2026-03-31"
+    start, end = iso(-30), iso(0)
+    url = downloads["cases:monitoring_print"] + f"?from={start}&to={end}"
     page = client.get(url).content.decode()
-    assert 'name="from" value="2026-03-01"' in page and 'name="to" value="2026-03-31"' in page
+    assert f'name="from" value="{start}"' in page and f'name="to" value="{end}"' in page
 
 
 def test_a_bad_reason_is_refused_on_the_field_in_korean(client, user_in_dong, downloads):

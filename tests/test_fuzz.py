@@ -126,11 +126,11 @@ HOSTILE_NUMBERS = [
     "-9223372036854775809",
 ]
 HOSTILE_DATES = [
-    "2026-02-30",
-    "2025-02-29",
-    "2026-13-01",
-    "2026-00-10",
-    "2026-04-31",
+    "2023-02-30",
+    "2023-02-29",
+    "2023-13-01",
+    "2023-00-10",
+    "2023-04-31",
     "0000-00-00",
     "0001-01-01",
     "9999-12-31",
@@ -154,10 +154,10 @@ HOSTILE_DATETIMES = [
     "2026-02-30T10:00",
     "0001-01-01T00:00",
     "9999-12-31T23:59",
-    "2026-11-24T24:00",
-    "2026-11-24T10:00+99:00",
-    "2026-11-24T10:00:00Z",
-    "2026-11-24",
+    "2023-11-24T24:00",
+    "2023-11-24T10:00+99:00",
+    "2023-11-24T10:00:00Z",
+    "2023-11-24",
     "10:00",
     *HOSTILE_DATES,
 ]
@@ -275,7 +275,7 @@ POOLS = {
 
 # Every run, every field of every page at once: the worst value of its kind, then markup.
 WORST = {
-    "text": LONG_TEXT, "number": HUGE, "date": "2026-02-30", "datetime": "2026-02-30T25:00",
+    "text": LONG_TEXT, "number": HUGE, "date": "2023-02-30", "datetime": "2023-02-30T25:00",
     "flag": LONG_TEXT, "signature": HOSTILE_SIGNATURES[-2], "list": [HUGE, "-1"],
     "file": Upload(f"{SCRIPT}.xlsx", b"\x00" * 1000),
 }  # fmt: skip

@@ -1,7 +1,5 @@
 """Printed forms: every entered value appears on the paper, in a Korean font, on A4."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
@@ -10,6 +8,7 @@ from cases import pdf as case_pdf
 from cases.models import ItemStatus, Stage
 
 from . import lifecycle
+from .clock import days, iso
 from .factories import ClientFactory, dong
 from .pdf_helpers import flat_text, fonts, page_size, squash, with_reason
 
@@ -132,7 +131,7 @@ def test_the_monitoring_sheet_lists_each_items_records_for_the_period(
         case=case,
         by=user_in_dong,
         plan_item=item,
-        date=datetime.date(2026, 1, 5),
+        date=days(-70),
         method="provider",
         findings="기관 담당자와 통화함",
         item_status="extended",
@@ -141,7 +140,7 @@ def test_the_monitoring_sheet_lists_each_items_records_for_the_period(
         case=case,
         by=user_in_dong,
         plan_item=item,
-        date=datetime.date(2026, 3, 9),
+        date=days(-10),
         method="regular_contact",
         findings="가정방문에서 아이가 건강해 보임",
         client_change="웃는 일이 많아짐",
@@ -154,7 +153,7 @@ def test_the_monitoring_sheet_lists_each_items_records_for_the_period(
     assert page_size(data) == A4_LANDSCAPE
     for value in (case.number, item.service_content, old.findings, new.findings, new.client_change):
         assert squash(value) in found, value
-    period = flat_text(_get_pdf(client, url + "?from=2026-03-01&to=2026-03-31"))
+    period = flat_text(_get_pdf(client, url + f"?from={iso(-20)}&to={iso(0)}"))
     assert squash(new.findings) in period
     assert squash(old.findings) not in period
 

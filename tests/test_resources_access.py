@@ -11,6 +11,7 @@ from django.urls import reverse
 from casemgmt.core.access import can_edit
 from resources.models import Provider, Resource, ResourceDevelopment
 
+from .clock import iso
 from .factories import dong
 from .pdf_helpers import REASON
 from .resource_factories import DevelopmentFactory, ProviderFactory, ResourceFactory
@@ -269,7 +270,7 @@ def test_a_development_entry_cannot_be_forged_onto_another_dongs_resource(
         reverse("resources:development_create"),
         {
             "resource": resource_of_other_dong.pk,
-            "developed_on": "2026-01-05",
+            "developed_on": iso(-30),
             "method": "other",
             "developed_by": user_in_dong.pk,
         },

@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from resources.excel import PROVIDER_COLUMNS, RESOURCE_COLUMNS
 from resources.models import Provider, Resource
 
+from .clock import today
 from .factories import dong
 from .pdf_helpers import REASON
 from .resource_factories import ProviderFactory, ResourceFactory
@@ -67,12 +68,15 @@ GOOD_PROVIDERS = [
         "예",
     ],
 ]
+# The calendar year a resource runs in the sheets below; no rule compares it with today.
+YEAR = today().year
+
 GOOD_RESOURCES = [
     # name, kind, subtype, domain, description, eligibility, provider, capacity, unit, from, until, cost, shared
-    ["방과후 돌봄", "물적", "사회서비스", "교육", "평일 방과후 학습", "18세 미만", "새싹꿈 지역아동센터", 29, "명", datetime.date(2026, 3, 2), datetime.date(2026, 12, 31), "무료", "예"],
+    ["방과후 돌봄", "물적", "사회서비스", "교육", "평일 방과후 학습", "18세 미만", "새싹꿈 지역아동센터", 29, "명", datetime.date(YEAR, 3, 2), datetime.date(YEAR, 12, 31), "무료", "예"],
     ["방문건강관리", "물적", "사회서비스", "건강", "간호사 가정 방문", "", "구 보건소 방문건강관리실", None, None, None, None, "무료", "예"],
     ["이웃 안부 살피미", "관계", "이웃 관계망", "안전", "하루 한 번 안부", "", None, None, None, None, None, None, "아니요"],
-    ["반찬 나눔", "물적", "물품", "일상생활 유지", "", "", "기존 반찬가게", "15", "가구", "2026-01-01", "2026. 12. 31.", "무료", ""],
+    ["반찬 나눔", "물적", "물품", "일상생활 유지", "", "", "기존 반찬가게", "15", "가구", f"{YEAR}-01-01", f"{YEAR}. 12. 31.", "무료", ""],
 ]  # fmt: skip
 
 
@@ -99,8 +103,8 @@ def test_a_good_file_imports_providers_and_resources(client, user_in_dong):
         "persons",
     )
     assert (care.available_from, care.available_until) == (
-        datetime.date(2026, 3, 2),
-        datetime.date(2026, 12, 31),
+        datetime.date(YEAR, 3, 2),
+        datetime.date(YEAR, 12, 31),
     )
     assert care.provider == centre
     assert (care.registering_dong.name, care.created_by) == ("능동", user_in_dong)
@@ -112,7 +116,7 @@ def test_a_good_file_imports_providers_and_resources(client, user_in_dong):
     )
     side_dishes = Resource.objects.get(name="반찬 나눔")
     assert side_dishes.shared_gu_wide  # blank: shared, as on the page
-    assert side_dishes.available_until == datetime.date(2026, 12, 31)  # Korean date text
+    assert side_dishes.available_until == datetime.date(YEAR, 12, 31)  # Korean date text
     follow = client.get(response["Location"])
     assert "제공기관 2개와 자원 4개를 가져왔습니다." in follow.content.decode()
 
@@ -124,7 +128,7 @@ def test_a_file_with_bad_rows_saves_nothing_and_reports_every_bad_row(client, us
         ["", "물적", "물품", "일상생활 유지"],  # row 3: no name
         ["무료 진료", "물적", "서비스", "건강", "", "", "없는 병원", 5, "명"],  # row 4
         ["겨울 난방비", "물적", "후원금", "경제", "", "", None, 0, "원/월"],  # row 5
-        ["집수리", "인적", "서비스", "생활환경ㆍ주거", "", "", None, None, None, "2026-05-01", "2026-04-01"],  # row 6
+        ["집수리", "인적", "서비스", "생활환경ㆍ주거", "", "", None, None, None, f"{YEAR}-05-01", f"{YEAR}-04-01"],  # row 6
         ["말벗", "사람", "자원봉사자", "사회적 관계"],  # row 7
         ["방과후 돌봄", "물적", "사회서비스", "교육", "", "", "새싹꿈 지역아동센터", 29, "명"],  # row 8: twice
         ["나눔", "물적", "물품", "경제", "", "", None, "많이", "개/월"],  # row 9

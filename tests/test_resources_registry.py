@@ -22,10 +22,14 @@ from resources.models import (
     Resource,
 )
 
+from .clock import today
 from .factories import dong
 from .resource_factories import ProviderFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
+
+# The calendar year the resource runs; no rule compares it with today.
+YEAR = today().year
 
 RESOURCE = {
     "name": "밑반찬 정기 배달",
@@ -36,8 +40,8 @@ RESOURCE = {
     "eligibility": "결식 우려 1인 가구",
     "capacity": "15",
     "capacity_unit": "households",
-    "available_from": "2026-01-01",
-    "available_until": "2026-12-31",
+    "available_from": f"{YEAR}-01-01",
+    "available_until": f"{YEAR}-12-31",
     "cost": "무료",
     "shared_gu_wide": "on",
 }
@@ -283,7 +287,7 @@ def test_a_refused_resource_form_keeps_what_was_typed_and_says_in_korean_what_to
         {
             **RESOURCE,
             "capacity": "0",
-            "available_until": "2025-12-31",
+            "available_until": f"{YEAR - 1}-12-31",
             "kind": "human",
         },
     )

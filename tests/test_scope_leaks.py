@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from casemgmt.core.models import Dong, User
 
+from .clock import iso
 from .factories import dong
 from .pdf_helpers import flat_text
 from .referral_helpers import plan_with_item, refer
@@ -364,7 +365,7 @@ def test_an_own_record_does_not_open_another_dongs_record_linked_under_it(client
         ("CM", "get", "cases:household_member_update", [own["client"][0], other["household member"][1]], {}, 404),
         ("CM", "post", "cases:household_member_update", [own["client"][0], other["household member"][1]], {"name": "x", "relation": "child"}, 404),
         ("CM", "get", "cases:consent_withdraw", [own["case"][0], other["consent"][1]], {}, 404),
-        ("CM", "post", "cases:consent_withdraw", [own["case"][0], other["consent"][1]], {"withdrawn_on": "2026-01-01", "note": "x"}, 404),
+        ("CM", "post", "cases:consent_withdraw", [own["case"][0], other["consent"][1]], {"withdrawn_on": iso(0), "note": "x"}, 404),
         ("CM", "get", "cases:consent_sign_screen", [own["case"][0], other["consent"][1]], {}, 404),
         ("SV", "post", "meetings:item_decide", [own["meeting"][0], other["agenda item"][1]], {f"item-{o['agenda item'].pk}-outcome": "other"}, 404),
         ("CM", "get", "meetings:external_copy", [own["meeting"][0], other["partner copy"][1]], {}, 404),
@@ -375,7 +376,7 @@ def test_an_own_record_does_not_open_another_dongs_record_linked_under_it(client
         ("CM", "get", "cases:client_create", [], {"discovery": o["discovery"].pk}, 404),
         ("SV", "post", "meetings:queue_place", [], {"case": o["case"].pk, "question": "consultation"}, 404),
         ("CM", "post", "meetings:agenda_add", own["meeting"], {"case": o["case"].pk, "question": "consultation"}, 400, ("case", o["case"].pk)),
-        ("CM", "post", "cases:monitoring_create", own["case"], {"plan_item": o["plan item"].pk, "date": "2026-01-01", "method": "regular_contact", "findings": "x"}, 200, ("plan_item", o["plan item"].pk)),
+        ("CM", "post", "cases:monitoring_create", own["case"], {"plan_item": o["plan item"].pk, "date": iso(0), "method": "regular_contact", "findings": "x"}, 200, ("plan_item", o["plan item"].pk)),
         ("CM", "post", "cases:plan_item_add", own["plan"], {"item-goal": dongs.own["plan item"].goal_id, "item-service_content": "x", "item-priority": "1", "item-resource": private, "item-monitoring_method": "provider"}, 400, ("item-resource", private)),
         # links that pre-fill a form: the other dong's record is not offered
         ("CM", "get", "cases:plan_detail", own["plan"], {"resource": private}, 200, ("item-resource", private)),
