@@ -16,6 +16,7 @@ from casemgmt.core.exceptions import ApplicationError
 from casemgmt.core.models import User
 
 from .models import Case, CaseOwnership, OwnershipChange, Stage
+from .services import is_team_leader
 
 ROTATION_ONLY_SUPERVISOR = _("Only the dong's team leader hands cases over.")
 ROTATION_NOTHING_TICKED = _("Tick at least one case to hand over.")
@@ -36,18 +37,9 @@ class MovedCase:
     change: CaseOwnership
 
 
-def is_dong_team_leader(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.dong_id
-        and user.has_perm("core.supervise_dong")
-        and user.has_perm("core.scope_own_dong")
-    )
-
-
 def dong_officers(*, user):
     """The officers of the team leader's dong who can hold cases (case managers and leaders)."""
-    if not is_dong_team_leader(user):
+    if not is_team_leader(user):
         return User.objects.none()
     return (
         User.objects.filter(dong_id=user.dong_id, is_active=True)
@@ -59,7 +51,7 @@ def dong_officers(*, user):
 
 def rotation_candidates(*, user, officer):
     """The open cases an officer holds as case manager in the leader's dong, oldest first."""
-    if not is_dong_team_leader(user) or officer is None:
+    if not is_team_leader(user) or officer is None:
         return Case.objects.none()
     return (
         Case.objects.for_user(user)
@@ -72,7 +64,7 @@ def rotation_candidates(*, user, officer):
 def rotate_cases(*, by, from_officer, assignments, effective_on: datetime.date, reason: str):
     """Hand the cases in ``assignments`` ({case id: new officer}) from ``from_officer``; all or
     none. Returns the list of MovedCase."""
-    if not is_dong_team_leader(by):
+    if not is_team_leader(by):
         raise ApplicationError(ROTATION_ONLY_SUPERVISOR)
     if not assignments:
         raise ApplicationError(ROTATION_NOTHING_TICKED)
@@ -137,7 +129,7 @@ def rotate_cases(*, by, from_officer, assignments, effective_on: datetime.date, 
 
 def handed_over_by(*, user, first_change: int, last_change: int):
     """The report of one hand-over: the ownership changes the leader made in it, as MovedCase."""
-    if not is_dong_team_leader(user):
+    if not is_team_leader(user):
         return []
     changes = (
         CaseOwnership.objects.filter(

@@ -17,13 +17,8 @@ from casemgmt.core.exceptions import ApplicationError
 from casemgmt.core.models import AccessAction
 
 from .forms import DateInput
-from .rotation import (
-    dong_officers,
-    handed_over_by,
-    is_dong_team_leader,
-    rotate_cases,
-    rotation_candidates,
-)
+from .rotation import dong_officers, handed_over_by, rotate_cases, rotation_candidates
+from .services import is_team_leader
 
 
 class RotationForm(forms.Form):
@@ -80,10 +75,10 @@ def _report_range(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def case_rotation(request):
-    if not is_dong_team_leader(request.user):
+    if not is_team_leader(request.user):
         raise PermissionDenied
-    officers = list(dong_officers(user=request.user))
     choices = dong_officers(user=request.user)
+    officers = list(choices)
     if request.method == "POST":
         form = RotationForm(request.POST, officers=choices)
         form.is_valid()
@@ -134,32 +129,22 @@ def case_rotation(request):
                 messages.success(
                     request, _("%(count)s cases were handed over.") % {"count": len(moved)}
                 )
-                report = f"{moved[0].change.pk}-{moved[-1].change.pk}"
+                changes = f"{moved[0].change.pk}-{moved[-1].change.pk}"
                 return redirect(
                     reverse("cases:case_rotation")
                     + "?"
-                    + urlencode({"from_officer": from_officer.pk, "report": report})
+                    + urlencode({"from_officer": from_officer.pk, "report": changes})
                 )
-    elif request.method != "POST" and _report_range(request):
-        moved = handed_over_by(user=request.user, first_change=_report_range(request)[0],
-                               last_change=_report_range(request)[1])  # fmt: skip
-        if moved:
-            record_access(
-                request,
-                action=AccessAction.VIEW,
-                clients=[m.case.client_id for m in moved],
-                target="cases:case_rotation",
-            )
-    elif cases:
+    report = _report_range(request) if request.method != "POST" else None
+    if report:
+        moved = handed_over_by(user=request.user, first_change=report[0], last_change=report[1])
+    # One record for everything the page shows: the officer's cases and a report's cases.
+    shown = {c.client_id for c in cases} | {m.case.client_id for m in moved or ()}
+    if shown:
         record_access(
-            request,
-            action=AccessAction.VIEW,
-            clients=[c.client_id for c in cases],
-            target="cases:case_rotation",
+            request, action=AccessAction.VIEW, clients=sorted(shown), target="cases:case_rotation"
         )
-    ticked = (
-        set(request.POST.getlist("case")) if request.method == "POST" and moved is None else set()
-    )
+    ticked = set(request.POST.getlist("case"))
     rows = [
         {
             "case": case,

@@ -350,12 +350,18 @@ def complete_assessment(*, assessment, by) -> Assessment:
 
 
 # --- selection and consent -----------------------------------------------------------------------------
-def is_dong_leader(by, case):
-    return (
-        by.has_perm("core.supervise_dong")
-        and by.has_perm(SCOPE_OWN_DONG)
-        and by.dong_id == case.dong_id
+def is_team_leader(user) -> bool:
+    """A dong's welfare team leader (복지팀장): supervises the cases of their own dong."""
+    return bool(
+        user.is_authenticated
+        and user.dong_id
+        and user.has_perm("core.supervise_dong")
+        and user.has_perm(SCOPE_OWN_DONG)
     )
+
+
+def is_dong_leader(by, case):
+    return is_team_leader(by) and by.dong_id == case.dong_id
 
 
 def is_gu_team(by, case):

@@ -4,6 +4,7 @@ with the date and reason on each case's timeline."""
 import pytest
 from django.urls import reverse
 
+from casemgmt.core.models import AccessRecord
 from cases.models import Case, CaseOwnership
 
 from . import lifecycle
@@ -50,6 +51,8 @@ def test_a_leader_hands_two_cases_over_and_each_records_it(client, team):
     response = _post(client, leaving, [first, second], to=stays, rows={second: leader})
     assert response.status_code == 302
     report = client.get(response["Location"])  # the list of what moved, to print or keep
+    record = AccessRecord.objects.filter(target="cases:case_rotation").latest("id")
+    assert record.client_ids == sorted(c.client_id for c in (first, second, third))  # all shown
     assert [(m.case.pk, m.to_officer) for m in report.context["moved"]] == [
         (first.pk, stays),
         (second.pk, leader),

@@ -154,6 +154,8 @@ def test_a_role_proposed_by_the_admin_applies_only_when_a_gu_reviewer_approves(
 ):
     assert _propose(client, sysadmin, newcomer).status_code == 302
     grant = RoleGrant.objects.get()
+    listed = client.get(reverse("admin:core_rolegrant_changelist")).content.decode()
+    assert "신규담당" in listed and "승인 대기" in listed  # the administrator sees it waiting
     newcomer.refresh_from_db()
     assert (grant.status, grant.proposed_by, newcomer.role, newcomer.dong) == (
         "pending",

@@ -22,4 +22,3 @@ def test_the_top_bar_finds_a_demo_client_by_initial_consonants(page, live_server
     expect(page.get_by_role("heading", name="검색", level=1)).to_be_visible()
     page.get_by_role("link", name=client.name, exact=True).click()
     expect(page.get_by_role("heading", name=client.name)).to_be_visible()
-    page.screenshot(path="test-results/playwright/search-768.png")

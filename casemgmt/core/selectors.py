@@ -74,11 +74,21 @@ def review_due(*, user):
     return due
 
 
+def is_grant_approver(user) -> bool:
+    """Gu-level staff who review the gu's records: the second person of a role grant."""
+    return bool(
+        user.is_authenticated
+        and user.gu_id
+        and user.has_perm("core.scope_whole_gu")
+        and user.has_perm("core.view_accessrecord")
+    )
+
+
 def grants_waiting_for(*, user) -> int:
     """How many role grants of the user's gu this reviewer could decide now (the dashboard)."""
     from .models import RoleGrant, RoleGrantStatus
 
-    if not (user.has_perm("core.scope_whole_gu") and user.has_perm("core.view_accessrecord")):
+    if not is_grant_approver(user):
         return 0
     return (
         RoleGrant.objects.filter(gu_id=user.gu_id, status=RoleGrantStatus.PENDING)

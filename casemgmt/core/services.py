@@ -115,10 +115,10 @@ def propose_role(*, user: User, role: str, gu, dong=None, note: str, by: User):
 
 def can_decide_grant(user: User, grant) -> bool:
     """A gu-level reviewer of the account's gu, who neither proposed it nor is its subject."""
-    return bool(
-        user.is_authenticated
-        and user.has_perm("core.scope_whole_gu")
-        and user.has_perm("core.view_accessrecord")
+    from .selectors import is_grant_approver
+
+    return (
+        is_grant_approver(user)
         and user.gu_id == grant.gu_id
         and user.pk not in (grant.user_id, grant.proposed_by_id)
     )
