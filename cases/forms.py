@@ -16,6 +16,7 @@ from .models import (
     Closure,
     Consent,
     ConsentMethod,
+    DeadlinePolicy,
     DiscoveryEntry,
     DiscoveryResult,
     DiscoverySource,
@@ -254,6 +255,9 @@ class SelectionForm(forms.Form):
         return data
 
 
+CONSENT_ENDS_BEFORE_START = _("The consent cannot end before it starts: check the two dates.")
+
+
 class ConsentForm(forms.ModelForm):
     shared_items = forms.MultipleChoiceField(
         label=_("What may be shared"),
@@ -266,10 +270,11 @@ class ConsentForm(forms.ModelForm):
         model = Consent
         fields = [
             "services_consent", "sharing_consent", "shared_items", "providers", "agencies",
-            "valid_from", "method", "witness_name",
+            "valid_from", "valid_until", "method", "witness_name",
         ]  # fmt: skip
         widgets = {
             "valid_from": DateInput(),
+            "valid_until": DateInput(),
             "agencies": forms.Textarea(attrs={"rows": 2}),
             "providers": forms.SelectMultiple(attrs={"size": 6}),
         }
@@ -293,6 +298,9 @@ class ConsentForm(forms.ModelForm):
             and not data.get("agencies", "").strip()
         ):
             self.add_error("providers", AGENCIES_REQUIRED)
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", CONSENT_ENDS_BEFORE_START)
         return data
 
 
@@ -471,8 +479,12 @@ class CaseFilterForm(forms.Form):
         required=False,
         choices=[
             ("", _("All")),
+            ("any", _("Anything overdue")),
             ("monitoring", _("Monitoring overdue")),
             ("reassessment", _("Reassessment overdue")),
+            ("follow_up", _("Follow-up check overdue")),
+            ("deadline", _("Past a deadline")),
+            ("consent", _("Consent expired")),
         ],
     )
     sort = forms.ChoiceField(
@@ -483,6 +495,7 @@ class CaseFilterForm(forms.Form):
             ("opened", _("Oldest first")),
             ("number", _("Management number")),
             ("stage", _("Stage")),
+            ("due", _("Next due first")),
         ],
     )
 
@@ -710,3 +723,12 @@ class SignConsentOnScreenForm(SignOnScreenForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["signed_on"]
+
+
+class DeadlinePolicyForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = DeadlinePolicy
+        fields = [
+            "assessment_days", "selection_days", "plan_days", "intake_to_plan_days",
+            "follow_up_interval_days", "referral_answer_days",
+        ]  # fmt: skip

@@ -1,6 +1,6 @@
 import datetime
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,11 +12,9 @@ from .models import (
     Client,
     DiscoveryEntry,
     DiscoveryResult,
-    Monitoring,
     SelectionDecision,
     Stage,
 )
-from .models.case import REASSESSMENT_INTERVAL_DAYS
 
 CLIENT_SORTS = {
     "name": ("name", "birth_date"),
@@ -91,37 +89,30 @@ def quick_search(*, user, q):
 
 
 # --- cases -----------------------------------------------------------------------------------------
-MONITORING_INTERVAL_DAYS = 30
-
 CASE_SORTS = {
     "-opened": ("-opened_on", "-id"),
     "opened": ("opened_on", "id"),
     "number": ("dong__order", "year", "sequence"),
     "stage": ("stage", "-opened_on"),
+    "due": (F("next_due_on").asc(nulls_last=True), "id"),
 }
 
-
-def _with_dates(qs):
-    last_monitoring = (
-        Monitoring.objects.filter(case=OuterRef("pk")).order_by("-date").values("date")[:1]
-    )
-    last_assessment = (
-        Assessment.objects.filter(case=OuterRef("pk"), completed_on__isnull=False)
-        .order_by("-completed_on")
-        .values("completed_on")[:1]
-    )
-    return qs.annotate(
-        last_monitoring=Subquery(last_monitoring), last_assessment=Subquery(last_assessment)
-    )
+# The overdue filters: each compares one stored, indexed date (cases.schedule) with today.
+OVERDUE_COLUMNS = {
+    "any": "next_due_on",
+    "monitoring": "next_contact_due",
+    "reassessment": "reassessment_due",
+    "follow_up": "follow_up_due",
+    "deadline": "clock_due",
+    "consent": "consent_ends_on",
+}
 
 
 def case_list(*, user, filters=None):
     """Cases the user may see. ``filters``: q, stage, manager ("me" or a user id), overdue, sort."""
     filters = filters or {}
     today = timezone.localdate()
-    qs = _with_dates(
-        Case.objects.for_user(user).select_related("client", "dong", "primary_manager")
-    )
+    qs = Case.objects.for_user(user).select_related("client", "dong", "primary_manager")
     stage = filters.get("stage")
     qs = qs.filter(stage=stage) if stage else qs.filter(stage__in=Stage.open_stages())
     manager = filters.get("manager")
@@ -134,16 +125,9 @@ def case_list(*, user, filters=None):
         qs = qs.filter(client__name_initials__contains=initial_consonants(q))
     elif q:
         qs = qs.filter(Q(client__name__icontains=q.replace(" ", "")) | Q(number__icontains=q))
-    overdue = filters.get("overdue")
-    if overdue == "monitoring":
-        limit = today - datetime.timedelta(days=MONITORING_INTERVAL_DAYS)
-        qs = qs.filter(stage__in=[Stage.INTERVENTION, Stage.MONITORING]).filter(
-            Q(last_monitoring__lt=limit) | Q(last_monitoring__isnull=True, opened_on__lt=limit)
-        )
-    elif overdue == "reassessment":
-        qs = qs.filter(
-            last_assessment__lt=today - datetime.timedelta(days=REASSESSMENT_INTERVAL_DAYS)
-        )
+    column = OVERDUE_COLUMNS.get(filters.get("overdue") or "")
+    if column:
+        qs = qs.filter(**{f"{column}__lt": today})
     return qs.order_by(*CASE_SORTS.get(filters.get("sort") or "-opened", CASE_SORTS["-opened"]))
 
 

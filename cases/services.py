@@ -17,6 +17,7 @@ from casemgmt.core.exceptions import ApplicationError
 from casemgmt.core.models import Dong
 from casemgmt.core.versioning import save_versioned
 
+from . import schedule
 from .models import (
     Assessment,
     AssessmentNeed,
@@ -28,6 +29,7 @@ from .models import (
     Closure,
     Consent,
     ConsentMethod,
+    DeadlinePolicy,
     DiscoveryEntry,
     DiscoveryResult,
     Disposition,
@@ -206,6 +208,7 @@ def open_case(*, intake, by, primary_manager) -> Case:
     )
     case.full_clean()
     case.save()
+    schedule.refresh(case)
     return case
 
 
@@ -244,6 +247,7 @@ def move_case(*, case, transition, by, note="") -> Case:
     CaseStageChange.objects.create(
         case=case, transition=transition, source=source, target=case.stage, by=by, note=note
     )
+    schedule.refresh(case)
     return case
 
 
@@ -346,6 +350,7 @@ def complete_assessment(*, assessment, by) -> Assessment:
     assessment.updated_by = by
     assessment.version += 1
     assessment.save()
+    schedule.refresh(assessment.case)
     return assessment
 
 
@@ -399,6 +404,7 @@ def decide_selection(
     )
     decision.full_clean()
     decision.save()
+    schedule.refresh(case)
     return decision
 
 
@@ -420,6 +426,7 @@ def record_consent(*, case, by, providers=(), **data) -> Consent:
     consent.full_clean()
     consent.save()
     consent.providers.set(providers)
+    schedule.refresh(case)
     return consent
 
 
@@ -440,6 +447,7 @@ def withdraw_consent(*, consent, by, withdrawn_on=None, note="") -> Consent:
     consent.version += 1
     consent.full_clean()
     consent.save()
+    schedule.refresh(consent.case)
     return consent
 
 
@@ -577,6 +585,7 @@ def sign_plan(*, plan, by, method, signed_on=None, signature_png=None) -> Servic
     plan.full_clean()
     plan.save()
     _store_signed_pdf(plan=plan, by=by, method=method, signature_png=signature_png)
+    schedule.refresh(plan.case)
     return plan
 
 
@@ -665,7 +674,9 @@ def _record(model, *, case, by, **data):
 
 @transaction.atomic
 def record_intervention(*, case, by, **data) -> Intervention:
-    return _record(Intervention, case=case, by=by, **data)
+    intervention = _record(Intervention, case=case, by=by, **data)
+    schedule.refresh(case)
+    return intervention
 
 
 @transaction.atomic
@@ -676,6 +687,7 @@ def record_monitoring(*, case, by, **data) -> Monitoring:
         item = PlanItem.objects.select_for_update().get(pk=monitoring.plan_item_id)
         item.status = monitoring.item_status
         item.save(update_fields=["status"])
+    schedule.refresh(case)
     return monitoring
 
 
@@ -693,7 +705,9 @@ def record_evaluation(*, case, by, goal_results=(), **data) -> Evaluation:
 # --- closure and follow-up ------------------------------------------------------------------------------------
 @transaction.atomic
 def propose_closure(*, case, by, **data) -> Closure:
-    return _record(Closure, case=case, by=by, cycle=case.cycle, **data)
+    closure = _record(Closure, case=case, by=by, cycle=case.cycle, **data)
+    schedule.refresh(case)
+    return closure
 
 
 @transaction.atomic
@@ -712,7 +726,9 @@ def approve_closure(*, case, by) -> Closure:
 
 @transaction.atomic
 def record_follow_up(*, case, by, **data) -> FollowUpCheck:
-    return _record(FollowUpCheck, case=case, by=by, **data)
+    check = _record(FollowUpCheck, case=case, by=by, **data)
+    schedule.refresh(case)
+    return check
 
 
 # --- household members ------------------------------------------------------------------------------------
@@ -999,3 +1015,40 @@ def classify_case(*, case, by, case_type) -> Case:
     case.version += 1
     case.save(update_fields=["case_type", "updated_by", "version", "updated_at"])
     return case
+
+
+# --- a gu's deadlines -------------------------------------------------------------------------------
+ONLY_GU_STAFF = _("Only the gu's case-management staff may change the gu's deadlines.")
+POLICY_FIELDS = [
+    "assessment_days", "selection_days", "plan_days", "intake_to_plan_days",
+    "follow_up_interval_days", "referral_answer_days",
+]  # fmt: skip
+
+
+def may_set_deadlines(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.gu_id
+        and user.dong_id is None
+        and user.has_perm(SCOPE_WHOLE_GU)
+        and user.has_perm("cases.change_deadlinepolicy")
+    )
+
+
+@transaction.atomic
+def update_deadline_policy(*, gu, by, expected_version, **data) -> DeadlinePolicy:
+    """Change a gu's limits (kept in the change history); running clocks follow at once, stopped
+    ones keep the limit they ran under."""
+    if not may_set_deadlines(by) or by.gu_id != gu.pk:
+        raise PermissionDenied(ONLY_GU_STAFF)
+    policy, created = DeadlinePolicy.objects.get_or_create(
+        gu=gu, defaults={"created_by": by, "updated_by": by}
+    )
+    if created:
+        expected_version = policy.version  # the defaults were shown: nobody saved before
+    for name in POLICY_FIELDS:
+        if name in data:
+            setattr(policy, name, data[name])
+    save_versioned(policy, by=by, expected_version=expected_version)
+    schedule.refresh_running_clocks(gu.pk)
+    return policy

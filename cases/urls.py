@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import privacy_views, rotation_views, search_views, views
+from . import deadline_views, privacy_views, rotation_views, search_views, views
 
 app_name = "cases"
 
@@ -9,6 +9,7 @@ case = "cases/<int:case_pk>/"
 urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("cases/rotation/", rotation_views.case_rotation, name="case_rotation"),
+    path("deadlines/", deadline_views.deadline_settings, name="deadline_settings"),
     path("clients/", views.client_list_view, name="client_list"),
     path("clients/new/", views.client_create, name="client_create"),
     path("clients/duplicates/", views.duplicate_check, name="duplicate_check"),

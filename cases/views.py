@@ -373,6 +373,8 @@ def case_detail(request, case_pk):
             "selection": case.selections.order_by("-id").first(),
             "closure": case.closures.filter(cycle=case.cycle).order_by("-id").first(),
             "move_form": MoveForm(),
+            "clocks": list(case.clocks.filter(cycle=case.cycle)),
+            "next_contact_item": case.next_contact_item,
         },
     )
 
@@ -413,14 +415,18 @@ def _record_view(
     with_case=False,
     with_user=False,
     case=None,
+    initial=None,
 ):
     """A form that adds one record to a case through a service, then returns to the case.
 
-    ``case``: already loaded (and recorded) by the caller, so the access is recorded once."""
+    ``case``: already loaded (and recorded) by the caller, so the access is recorded once.
+    ``initial``: a function of the case giving the blank form's pre-filled values."""
     case = case or _load_case(request, case_pk, write=True)
     kwargs = {"case": case} if with_case else {}
     if with_user:
         kwargs["user"] = request.user
+    if initial is not None and request.method != "POST":
+        kwargs["initial"] = initial(case)
     form = form_class(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
@@ -511,12 +517,24 @@ def intervention_create(request, case_pk):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def monitoring_create(request, case_pk):
+    """?item=<plan item>: the contact that is due, pre-filled with its item, method and today."""
+
+    def initial(case):
+        values = {"date": timezone.localdate()}
+        item_pk = request.GET.get("item", "")
+        plan = latest_plan(case)
+        item = plan.items.filter(pk=item_pk).first() if plan and item_pk.isdigit() else None
+        if item is not None:
+            values.update(plan_item=item, method=item.monitoring_method)
+        return values
+
     return _record_view(
         request,
         case_pk,
         form_class=MonitoringForm,
         title=_("Record monitoring"),
         with_case=True,
+        initial=initial,
         save=lambda case, form: services.record_monitoring(
             case=case, by=request.user, **form.cleaned_data
         ),

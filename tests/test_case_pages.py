@@ -244,13 +244,18 @@ def test_the_case_list_filters_by_stage_and_manager_in_bounded_queries(
 def test_overdue_monitoring_is_found(client, user_in_dong, run):
     import datetime
 
-    case = run(Stage.INTERVENTION)
-    Case.objects.filter(pk=case.pk).update(
-        opened_on=lifecycle.today() - datetime.timedelta(days=45)
-    )
+    from cases import schedule
+    from cases.models import PlanItem
+
+    late, on_time = run(Stage.INTERVENTION), run(Stage.INTERVENTION)
+    PlanItem.objects.filter(plan__case=late).update(
+        start_date=lifecycle.today() - datetime.timedelta(days=45)
+    )  # the services keep the dates; an item edited in place is recomputed as they would
+    schedule.refresh(late)
     client.force_login(user_in_dong)
     found = client.get(reverse("cases:case_list"), {"overdue": "monitoring"}).context["page"]
-    assert [c.pk for c in found] == [case.pk]
+    assert [c.pk for c in found] == [late.pk]
+    assert on_time.next_contact_due > lifecycle.today()
 
 
 def test_the_dashboard_puts_what_waits_for_the_supervisor_on_top(client, supervisor, run):

@@ -287,6 +287,15 @@ PAYLOADS = {
     "core:access_review_create": lambda w, o: {"period": "2026-10", "findings": "이상 없음"},
     "core:role_grant_decide": lambda w, o: {"decision": "approve"},
     "cases:case_rotation": lambda w, o: _rotation(w),
+    "cases:deadline_settings": lambda w, o: {
+        "assessment_days": "12",
+        "selection_days": "5",
+        "plan_days": "15",
+        "intake_to_plan_days": "30",
+        "follow_up_interval_days": "30",
+        "referral_answer_days": "7",
+        "loaded_version": "1",
+    },  # fmt: skip
 }
 
 SKIPPED_TABLES = {"core_accessrecord", "core_accessrecordclient"}

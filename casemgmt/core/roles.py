@@ -72,6 +72,8 @@ ROLE_PERMISSIONS = {
         *_GU_READ,
         "core.view_accessrecord",
         *_RESOURCE_WORK,
+        "cases.view_deadlinepolicy",
+        "cases.change_deadlinepolicy",
     ],
     # Accounts, not clients: least privilege keeps personal data out of the administrator's view.
     Role.SYSADMIN: [

@@ -4,6 +4,7 @@ clients  — 당사자 and 세대원
 intake   — 발굴 queue and 접수 · 초기상담
 case     — 사례: the state machine, its guards and the stage history
 records  — what each stage produces: 욕구사정, 선정, 동의, 서비스제공 계획, 개입, 점검, 평가, 종결, 사후관리
+schedule — deadline clocks and each gu's limits
 documents — signed papers (the plan, the consent), frozen as PDF bytes with their SHA-256
 """
 
@@ -49,5 +50,11 @@ from .records import (  # noqa: F401
     SelectionDecision,
     ServicePlan,
     SharedItem,
+)
+from .schedule import (  # noqa: F401
+    ClockKind,
+    DeadlineClock,
+    DeadlinePolicy,
+    policy_for_gu,
 )
 from .scope import GuInvolvement  # noqa: F401

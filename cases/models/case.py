@@ -283,6 +283,22 @@ def _ready(name):
 
 
 # --- the case -------------------------------------------------------------------------------------
+SCHEDULE_FIELDS = [
+    "next_contact_due",
+    "next_contact_item",
+    "last_contact_on",
+    "reassessment_due",
+    "follow_up_due",
+    "consent_ends_on",
+    "clock_due",
+    "next_due_on",
+]
+
+
+def _stored_date(label):
+    return models.DateField(label, null=True, blank=True, editable=False, db_index=False)
+
+
 class CaseQuerySet(CaseScopedQuerySet):
     dong_lookup = "dong"
 
@@ -353,9 +369,28 @@ class Case(ConcurrentTransitionMixin, VersionedModel):
         verbose_name=_("gu case manager"),
     )
 
+    # The dates that drive the day, stored by cases.schedule in the transaction of the record
+    # that changes them (never typed, not in the change history: they follow from the records).
+    next_contact_due = _stored_date(_("next monitoring contact due"))
+    next_contact_item = models.ForeignKey(
+        "cases.PlanItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("plan item of the next contact"),
+    )
+    last_contact_on = _stored_date(_("last contact"))
+    reassessment_due = _stored_date(_("reassessment due"))
+    follow_up_due = _stored_date(_("follow-up check due"))
+    consent_ends_on = _stored_date(_("consent ends on"))
+    clock_due = _stored_date(_("earliest running deadline"))
+    next_due_on = _stored_date(_("next due"))
+
     objects = CaseQuerySet.as_manager()
 
-    history = change_history()
+    history = change_history(excluded_fields=SCHEDULE_FIELDS)
 
     class Meta:
         verbose_name = _("case")
@@ -366,7 +401,13 @@ class Case(ConcurrentTransitionMixin, VersionedModel):
                 fields=["dong", "year", "sequence"], name="case_number_unique_per_dong_year"
             ),
         ]
-        indexes = [models.Index(fields=["dong", "stage"], name="case_dong_stage")]
+        indexes = [
+            models.Index(fields=["dong", "stage"], name="case_dong_stage"),
+            models.Index(fields=["primary_manager", "next_due_on"], name="case_manager_next_due"),
+            models.Index(fields=["dong", "next_due_on"], name="case_dong_next_due"),
+            models.Index(fields=["dong", "next_contact_due"], name="case_dong_contact_due"),
+            models.Index(fields=["dong", "reassessment_due"], name="case_dong_reassessment_due"),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.client}"

@@ -190,6 +190,12 @@ class Consent(CaseRecord):
         help_text=_("Agencies not in the registry, one per line."),
     )
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the consent runs until the case ends."),
+    )
     method = models.CharField(_("how it was given"), max_length=20, choices=ConsentMethod.choices)
     witness_name = models.CharField(_("witness"), max_length=50, blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True, editable=False)
@@ -210,6 +216,10 @@ class Consent(CaseRecord):
                 condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=F("valid_from")),
                 name="consent_withdrawn_after_valid_from",
             ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="consent_valid_until_after_valid_from",
+            ),
         ]
 
     def __str__(self):
@@ -217,7 +227,11 @@ class Consent(CaseRecord):
 
     def is_active(self, on=None):
         on = on or timezone.localdate()
-        return self.valid_from <= on and (self.withdrawn_on is None or self.withdrawn_on > on)
+        return (
+            self.valid_from <= on
+            and (self.withdrawn_on is None or self.withdrawn_on > on)
+            and (self.valid_until is None or on <= self.valid_until)
+        )
 
     def covers(self, provider, on=None):
         """May the client's information be shared with this registered provider on that day?"""
@@ -386,8 +400,11 @@ class PlanItem(models.Model):
         _("monitoring method"), max_length=20, choices=MonitoringMethod.choices
     )
     status = models.CharField(_("status"), max_length=10, choices=ItemStatus.choices, blank=True)
+    next_contact_due = models.DateField(
+        _("next monitoring contact due"), null=True, blank=True, editable=False
+    )  # stored by cases.schedule
 
-    history = change_history()
+    history = change_history(excluded_fields=["next_contact_due"])
 
     class Meta:
         verbose_name = _("plan item")
