@@ -95,11 +95,11 @@ EXAMPLES = {
 }
 
 
-def intake(officer, client, example, disposition=Disposition.CASE_MANAGEMENT):
+def intake(officer, client, example, disposition=Disposition.CASE_MANAGEMENT, on=None):
     return services.record_intake(
         client=client,
         by=officer,
-        intake_date=timezone.localdate(),
+        intake_date=on or timezone.localdate(),
         route=IntakeRoute.WALK_IN,
         presenting_problem=example["presenting_problem"],
         strengths="이웃과 관계가 좋고 도움을 청할 줄 앎",
@@ -148,8 +148,8 @@ def select_with_consent(officer, supervisor, case):
     )
 
 
-def plan_goals(example):
-    today = timezone.localdate()
+def plan_goals(example, start=None):
+    today = start or timezone.localdate()
     return [
         {
             "domain": domain,
@@ -177,13 +177,13 @@ def plan_goals(example):
     ]
 
 
-def plan_and_sign(officer, case, example):
+def plan_and_sign(officer, case, example, start=None):
     plan = services.create_plan(
         case=case,
         by=officer,
         short_term_goal="위기 요인을 줄인다",
         long_term_goal="가족이 스스로 생활을 꾸린다",
-        goals=plan_goals(example),
+        goals=plan_goals(example, start=start),
     )
     return services.sign_plan(plan=plan, by=officer, method=ConsentMethod.SIGNED_PAPER)
 
@@ -220,8 +220,10 @@ def move(case, transition, by, note=""):
     return services.move_case(case=case, transition=transition, by=by, note=note)
 
 
-def run_to(stage, *, officer, supervisor, client, example):
-    """Run a fresh case up to ``stage`` (a Stage value) and return it."""
+def run_to(stage, *, officer, supervisor, client, example, days_ago=0):
+    """Run a fresh case up to ``stage`` (a Stage value) and return it. ``days_ago``: the intake
+    (and the plan's service items) that many days back, so its clocks and contacts run late."""
+    opened = timezone.localdate() - datetime.timedelta(days=days_ago)
     order = [
         Stage.INTAKE,
         Stage.ASSESSMENT,
@@ -234,7 +236,7 @@ def run_to(stage, *, officer, supervisor, client, example):
         Stage.FOLLOW_UP,
         Stage.ENDED,
     ]
-    case = intake(officer, client, example).case
+    case = intake(officer, client, example, on=opened).case
     steps = {
         Stage.ASSESSMENT: lambda: move(case, "start_assessment", officer),
         Stage.SELECTION: lambda: (
@@ -246,7 +248,7 @@ def run_to(stage, *, officer, supervisor, client, example):
             move(case, "select", officer),
         ),
         Stage.INTERVENTION: lambda: (
-            plan_and_sign(officer, case, example),
+            plan_and_sign(officer, case, example, start=opened),
             move(case, "start_intervention", officer),
         ),
         Stage.MONITORING: lambda: (
@@ -321,6 +323,21 @@ DEMO_CASE_CLIENTS = {
 }
 
 
+# How long ago each demo case came in, so that the deadline clocks and the monitoring contacts show
+# every state on a fresh demo: running, close to the limit, over it, stopped (on time or late).
+DEMO_DAYS_AGO = {
+    "능동": {
+        Stage.INTAKE: 8,  # assessment due in 2 days
+        Stage.ASSESSMENT: 13,  # assessment 3 days over
+        Stage.SELECTION: 12,  # assessment done 2 days late; selection running
+        Stage.PLANNING: 20,  # planning running; intake to plan 10 days left
+        Stage.INTERVENTION: 25,  # contacts overdue
+        Stage.MONITORING: 40,
+    },
+    "구의제1동": {Stage.ASSESSMENT: 4, Stage.INTERVENTION: 10, Stage.MONITORING: 20},
+}
+
+
 def seed_demo_cases(*, dongs, officers, supervisors):
     """Idempotent: a client who already has a case is left as it is."""
     import datetime as dt
@@ -361,8 +378,9 @@ def seed_demo_cases(*, dongs, officers, supervisors):
                 move(case, "reject", officer)
             else:
                 run_to(
-                    stage, officer=officer, supervisor=supervisor, client=client, example=example
-                )
+                    stage, officer=officer, supervisor=supervisor, client=client, example=example,
+                    days_ago=DEMO_DAYS_AGO[dong_name].get(stage, 0),
+                )  # fmt: skip
 
 
 # --- long plans (printed-form tests and the PDF benchmark) ------------------------------------------

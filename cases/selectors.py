@@ -141,7 +141,8 @@ def case_managers(*, user):
 
 
 def waiting_for(*, user):
-    """What waits for this user, most pressing first: decisions for supervisors, overdue work for all."""
+    """Decisions and tasks waiting for this user (what is due on their own cases is the working
+    day's: casemgmt.work.selectors)."""
     visible = Case.objects.for_user(user)
     waiting = {}
     if user.has_perm("core.supervise_dong"):
@@ -169,17 +170,6 @@ def waiting_for(*, user):
         .open()
         .filter(assigned_to=user)
         .select_related("case__client")[:20]
-    )
-    mine = visible.filter(Q(primary_manager=user) | Q(assistant=user) | Q(gu_manager=user))
-    waiting["monitoring"] = list(
-        case_list(user=user, filters={"overdue": "monitoring"}).filter(pk__in=mine.values("pk"))[
-            :20
-        ]
-    )
-    waiting["reassessment"] = list(
-        case_list(user=user, filters={"overdue": "reassessment"}).filter(pk__in=mine.values("pk"))[
-            :20
-        ]
     )
     return waiting
 

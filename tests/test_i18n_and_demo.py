@@ -55,6 +55,24 @@ def test_seed_demo_creates_every_role_in_two_dongs_and_the_gu_and_can_run_twice(
     assert Meeting.objects.filter(finalised_at__isnull=False).count() == 2
     assert Decision.objects.count() == 4
 
+    # Every clock state shows on a fresh demo, and the stored dates match the records.
+    from django.utils import timezone
+
+    from cases.models import DeadlineClock
+
+    today = timezone.localdate()
+    clocks = list(DeadlineClock.objects.all())
+    running = [c for c in clocks if c.stopped_on is None]
+    assert any(c.days_left(today) > 3 for c in running), "running"
+    assert any(0 <= c.days_left(today) <= 3 for c in running), "close to the limit"
+    assert any(c.days_left(today) < 0 for c in running), "breached"
+    assert any(c.stopped_on and not c.breached(today) for c in clocks), "stopped in time"
+    assert any(c.stopped_on and c.breached(today) for c in clocks), "stopped late"
+    assert any(c.cancelled for c in clocks), "stopped by closure"
+    neung = Case.objects.filter(primary_manager__username="neung.cm")
+    assert neung.filter(next_contact_due__lt=today).exists()  # a contact to record today
+    call_command("recompute_schedule")  # raises if anything drifted
+
 
 def _po_entries(path):
     """(msgid, msgstr, fuzzy) of each entry of a .po file, plural forms joined; header skipped."""

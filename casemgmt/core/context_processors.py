@@ -24,6 +24,9 @@ def navigation(request):
             continue
         active = request.path == url if url == "/" else request.path.startswith(url)
         items.append({"url": url, "label": label, "active": active})
+    if request.user.has_perm("cases.change_deadlinepolicy"):
+        url = reverse("cases:deadline_settings")
+        items.append({"url": url, "label": _("Deadlines"), "active": request.path.startswith(url)})
     if request.user.has_perm("core.view_accessrecord"):
         url = reverse("core:access_records")
         items.append(

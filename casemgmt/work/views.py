@@ -8,7 +8,7 @@ from casemgmt.core.models import AccessAction
 from casemgmt.core.selectors import grants_waiting_for, month_start, recent_activity, review_due
 from cases.selectors import client_counts, client_list, intake_statistics, waiting_for
 
-from .selectors import my_open_cases
+from .selectors import my_agenda, my_due, my_open_cases, waiting_referrals
 
 
 @require_safe
@@ -16,7 +16,16 @@ def dashboard(request):
     user = request.user
     recent_clients = list(client_list(user=user, filters={"sort": "-created"})[:5])
     my_cases = my_open_cases(user=user)
-    shown = {c.pk for c in recent_clients} | {case.client_id for case in my_cases}
+    due = my_due(user=user)
+    referrals = waiting_referrals(user=user)
+    agenda = my_agenda(user=user)
+    shown = (
+        {c.pk for c in recent_clients}
+        | {case.client_id for case in my_cases}
+        | {d.case.client_id for d in due}
+        | {r.plan_item.plan.case.client_id for r in referrals}
+        | {item.case.client_id for item in agenda}
+    )
     if shown:
         record_access(request, action=AccessAction.VIEW, clients=sorted(shown))
     return render(
@@ -28,6 +37,9 @@ def dashboard(request):
             "intakes": intake_statistics(user=user, since=month_start().date()),
             "recent_clients": recent_clients,
             "my_cases": my_cases,
+            "due": due,
+            "referrals": referrals,
+            "agenda": agenda,
             "activity": recent_activity(user=user),
             "review_due": review_due(user=user),
             "grants_waiting": grants_waiting_for(user=user),

@@ -1,0 +1,43 @@
+"""My work in Chromium at tablet width: a monitoring contact from the dashboard in three clicks."""
+
+import pytest
+from playwright.sync_api import expect
+
+from cases.models import Case, Monitoring
+
+from .clock import today
+from .test_browser import demo, log_in  # noqa: F401 (fixture)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_the_demo_case_manager_records_a_contact_from_her_dashboard_in_three_clicks(
+    page,
+    live_server,
+    demo,  # noqa: F811
+):
+    page.set_viewport_size({"width": 768, "height": 1024})
+    log_in(page, live_server, "neung.cm")
+    clicks = 0
+    due = page.locator('[data-due="contact"]').first
+    expect(due).to_be_visible()
+    case_label = due.locator("a").nth(0).inner_text()
+    due.get_by_role("link", name="점검 기록").click()
+    clicks += 1
+    expect(page.get_by_role("heading", name="점검 기록", level=1)).to_be_visible()
+    # The form arrives filled in: the service item that is due, its method, today.
+    assert page.locator("#id_plan_item").input_value() != ""
+    assert page.locator("#id_method").input_value() != ""
+    assert page.locator("#id_date").input_value() == today().isoformat()
+    page.locator("#id_findings").fill("가정방문으로 서비스 제공을 확인함")
+    page.get_by_role("button", name="저장").click()
+    clicks += 1
+    expect(page.get_by_text("저장했습니다.")).to_be_visible()
+    assert clicks <= 3
+    number = case_label.split()[0]
+    case = Case.objects.get(number=number)
+    assert Monitoring.objects.filter(case=case, date=today()).count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
