@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from casemgmt.core.exceptions import ApplicationError
 from casemgmt.core.models import User
 
-from .models import Case, CaseOwnership, OwnershipChange, Stage
+from . import alerts
+from .models import AlertKind, Case, CaseOwnership, OwnershipChange, Stage
 from .services import is_team_leader
 
 ROTATION_ONLY_SUPERVISOR = _("Only the dong's team leader hands cases over.")
@@ -35,6 +36,9 @@ class MovedCase:
     from_officer: User
     to_officer: User
     change: CaseOwnership
+
+
+ALERT_ROTATED = _("%(by)s handed you this case from %(from)s (%(note)s).")
 
 
 def dong_officers(*, user):
@@ -123,6 +127,10 @@ def rotate_cases(*, by, from_officer, assignments, effective_on: datetime.date, 
                 effective_on=effective_on,
                 note=note,
             )
+            alerts.notify(
+                case=case, by=by, kind=AlertKind.HANDOVER,
+                message=ALERT_ROTATED % {"by": by, "from": from_officer, "note": note},
+            )  # fmt: skip
             moved.append(MovedCase(case, from_officer, to_officer, change))
     return moved
 

@@ -17,8 +17,9 @@ from casemgmt.core.exceptions import ApplicationError
 from casemgmt.core.models import Dong
 from casemgmt.core.versioning import save_versioned
 
-from . import schedule
+from . import alerts, schedule
 from .models import (
+    AlertKind,
     Assessment,
     AssessmentNeed,
     Case,
@@ -98,6 +99,26 @@ DISCOVERY_NEEDS_RESULT = _("Choose the result of the investigation.")
 DISCOVERY_INTAKE_VIA_BUTTON = _("To take the household to intake, use the intake button.")
 DISCOVERY_ALREADY_CLOSED = _("This entry is already closed.")
 DISCOVERY_DATE_REQUIRED = _("Enter the date and the method of the investigation.")
+
+
+# --- alerts to the case manager ---------------------------------------------------------------------
+ALERT_MOVED = _("%(by)s moved the case to %(stage)s.")
+ALERT_RECORD = _("%(by)s added a record: %(record)s.")
+ALERT_SELECTED = _("%(by)s decided the selection: selected (%(type)s).")
+ALERT_NOT_SELECTED = _("%(by)s decided the selection: not selected.")
+ALERT_CLOSURE_APPROVED = _("%(by)s approved the closure.")
+ALERT_PLAN_APPROVED = _("%(by)s approved the service plan (v%(number)s).")
+ALERT_CLASSIFIED = _("%(by)s classified the case: %(type)s.")
+ALERT_NEW_MANAGER = _("%(by)s made you the case manager of this case.")
+ALERT_GU_HANDOVER = _("%(by)s: %(change)s (gu case manager %(gu_manager)s).")
+ALERT_RETURNED = _("%(by)s returned the case to the dong team.")
+
+
+def _record_alert(row, by):
+    alerts.notify(
+        case=row.case, by=by, kind=AlertKind.RECORD,
+        message=ALERT_RECORD % {"by": by, "record": row._meta.verbose_name},
+    )  # fmt: skip
 
 
 # --- clients ---------------------------------------------------------------------------------------
@@ -248,6 +269,10 @@ def move_case(*, case, transition, by, note="") -> Case:
         case=case, transition=transition, source=source, target=case.stage, by=by, note=note
     )
     schedule.refresh(case)
+    alerts.notify(
+        case=case, by=by, kind=AlertKind.RECORD,
+        message=ALERT_MOVED % {"by": by, "stage": case.get_stage_display()},
+    )  # fmt: skip
     return case
 
 
@@ -351,6 +376,7 @@ def complete_assessment(*, assessment, by) -> Assessment:
     assessment.version += 1
     assessment.save()
     schedule.refresh(assessment.case)
+    _record_alert(assessment, by)
     return assessment
 
 
@@ -405,6 +431,12 @@ def decide_selection(
     decision.full_clean()
     decision.save()
     schedule.refresh(case)
+    message = (
+        ALERT_SELECTED % {"by": by, "type": decision.get_case_type_display()}
+        if selected
+        else ALERT_NOT_SELECTED % {"by": by}
+    )
+    alerts.notify(case=case, by=by, kind=AlertKind.DECISION, message=message)
     return decision
 
 
@@ -427,6 +459,7 @@ def record_consent(*, case, by, providers=(), **data) -> Consent:
     consent.save()
     consent.providers.set(providers)
     schedule.refresh(case)
+    _record_alert(consent, by)
     return consent
 
 
@@ -448,6 +481,7 @@ def withdraw_consent(*, consent, by, withdrawn_on=None, note="") -> Consent:
     consent.full_clean()
     consent.save()
     schedule.refresh(consent.case)
+    _record_alert(consent, by)
     return consent
 
 
@@ -586,6 +620,7 @@ def sign_plan(*, plan, by, method, signed_on=None, signature_png=None) -> Servic
     plan.save()
     _store_signed_pdf(plan=plan, by=by, method=method, signature_png=signature_png)
     schedule.refresh(plan.case)
+    _record_alert(plan, by)
     return plan
 
 
@@ -669,6 +704,7 @@ def _record(model, *, case, by, **data):
     row = model(case=case, created_by=by, updated_by=by, **data)
     row.full_clean()
     row.save()
+    _record_alert(row, by)
     return row
 
 
@@ -721,6 +757,9 @@ def approve_closure(*, case, by) -> Closure:
     closure.updated_by = by
     closure.version += 1
     closure.save()
+    alerts.notify(
+        case=case, by=by, kind=AlertKind.DECISION, message=ALERT_CLOSURE_APPROVED % {"by": by}
+    )
     return closure
 
 
@@ -920,6 +959,12 @@ def hand_over_to_gu(*, case, by, mode, gu_manager, note="") -> Case:
     CaseOwnership.objects.create(
         case=case, kind=kind, from_user=case.primary_manager, to_user=gu_manager, by=by, note=note
     )
+    alerts.notify(
+        case=case, by=by, kind=AlertKind.HANDOVER,
+        message=ALERT_GU_HANDOVER % {
+            "by": by, "change": OwnershipChange(kind).label, "gu_manager": gu_manager,
+        },
+    )  # fmt: skip
     case.refresh_from_db()
     return case
 
@@ -951,6 +996,7 @@ def return_to_dong(*, case, by, note="") -> Case:
         note=note,
     )
     case.refresh_from_db()
+    alerts.notify(case=case, by=by, kind=AlertKind.HANDOVER, message=ALERT_RETURNED % {"by": by})
     return case
 
 
@@ -983,6 +1029,10 @@ def change_case_team(
                 by=by,
                 note=note,
             )
+            alerts.notify(
+                case=case, by=by, kind=AlertKind.HANDOVER,
+                message=ALERT_NEW_MANAGER % {"by": by}, recipient=primary_manager,
+            )  # fmt: skip
     return case
 
 
@@ -999,6 +1049,10 @@ def approve_plan(*, plan, by) -> ServicePlan:
     plan.updated_by = by
     plan.version += 1
     plan.save()
+    alerts.notify(
+        case=plan.case, by=by, kind=AlertKind.DECISION,
+        message=ALERT_PLAN_APPROVED % {"by": by, "number": plan.number},
+    )  # fmt: skip
     return plan
 
 
@@ -1014,6 +1068,10 @@ def classify_case(*, case, by, case_type) -> Case:
     case.updated_by = by
     case.version += 1
     case.save(update_fields=["case_type", "updated_by", "version", "updated_at"])
+    alerts.notify(
+        case=case, by=by, kind=AlertKind.DECISION,
+        message=ALERT_CLASSIFIED % {"by": by, "type": case.get_case_type_display()},
+    )  # fmt: skip
     return case
 
 

@@ -20,7 +20,7 @@ from casemgmt.core.access import (
 from casemgmt.core.exceptions import ApplicationError, ConcurrentEditError
 from casemgmt.core.models import AccessAction, Dong
 
-from . import services
+from . import alerts, services
 from .forms import (
     DUPLICATE_CHECK_LIMIT,
     AssessmentForm,
@@ -353,6 +353,7 @@ def case_list_view(request):
 def case_detail(request, case_pk):
     case = _load_case(request, case_pk)
     editable = can_edit(request.user, case)
+    alerts.mark_case_read(user=request.user, case=case)  # opening the case reads its alerts
     return render(
         request,
         "cases/case_detail.html",
@@ -523,7 +524,8 @@ def monitoring_create(request, case_pk):
         values = {"date": timezone.localdate()}
         item_pk = request.GET.get("item", "")
         plan = latest_plan(case)
-        item = plan.items.filter(pk=item_pk).first() if plan and item_pk.isdigit() else None
+        wanted = item_pk.isdigit() and len(item_pk) <= 9  # an id, not an overflow
+        item = plan.items.filter(pk=item_pk).first() if plan and wanted else None
         if item is not None:
             values.update(plan_item=item, method=item.monitoring_method)
         return values

@@ -2,14 +2,16 @@
 lifecycle through the cases services; once the minutes are final nothing here changes."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt.core.access import SCOPE_OWN_DONG, can_create_in_dong, ensure_can_edit
 from casemgmt.core.exceptions import ApplicationError
 from casemgmt.core.versioning import save_versioned
+from cases import alerts
 from cases import services as case_services
-from cases.models import Case, Stage
+from cases.models import AlertKind, Case, Stage
 from cases.models.case import latest_plan
 
 from .models import (
@@ -130,6 +132,9 @@ def place_on_next_meeting(*, case, question, by) -> AgendaItem:
     return place_on_agenda(meeting=meeting, case=case, question=question, by=by)
 
 
+ALERT_DECIDED = _("%(meeting)s decided: %(outcome)s. %(effect)s")
+
+
 @transaction.atomic
 def decide(*, item, by, outcome, comments="") -> Decision:
     """The chair's decision. Its effect on the case is applied now and written on the decision."""
@@ -143,8 +148,16 @@ def decide(*, item, by, outcome, comments="") -> Decision:
     if outcome not in OUTCOMES_FOR[Question(item.question)]:
         raise ApplicationError(OUTCOME_NOT_FOR_QUESTION)
     decision = Decision.objects.create(item=item, outcome=outcome, comments=comments, decided_by=by)
-    decision.effect = str(_apply(decision, by=by))
+    with alerts.one_alert():  # one alert for the decision, not one per effect on the case
+        decision.effect = str(_apply(decision, by=by))
     decision.save(update_fields=["effect"])
+    alerts.notify(
+        case=item.case, by=by, kind=AlertKind.MEETING,
+        message=ALERT_DECIDED % {
+            "meeting": meeting, "outcome": decision.get_outcome_display(), "effect": decision.effect,
+        },
+        url=reverse("meetings:meeting_detail", args=[meeting.pk]),
+    )  # fmt: skip
     return decision
 
 

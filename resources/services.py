@@ -4,6 +4,7 @@ full_clean(); save() (or save_versioned for an edit)."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -399,6 +400,9 @@ def create_referral(
     return referral
 
 
+ALERT_REFERRAL = _("%(by)s recorded the referral to %(target)s: %(status)s.")
+
+
 @transaction.atomic
 def change_referral_status(
     *, referral, by, status, on=None, note="", decline_reason=""
@@ -458,6 +462,15 @@ def change_referral_status(
         note="\n".join(part for part in (decline_reason, note.strip()) if part),
     )
     referral.refresh_from_db()
+    from cases import alerts
+    from cases.models import AlertKind
+
+    case = locked.plan_item.plan.case
+    alerts.notify(
+        case=case, by=by, kind=AlertKind.REFERRAL,
+        message=ALERT_REFERRAL % {"by": by, "target": locked.target_name, "status": target.label},
+        url=reverse("resources:referral_detail", args=[locked.pk]),
+    )  # fmt: skip
     return referral
 
 

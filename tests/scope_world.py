@@ -186,6 +186,9 @@ def build_dong_world(*, officer, supervisor, gu_manager, prefix):
         meeting=meeting, case=closing, question=Question.CONSULTATION, by=officer
     )
     task = decided.decision.task
+    from cases.models import Alert
+
+    alert = Alert.objects.filter(recipient=officer).order_by("pk").first()  # the meeting's decision
 
     objects = {  # by the kind of object the matrix names (and a few more)
         "client": client,
@@ -210,6 +213,7 @@ def build_dong_world(*, officer, supervisor, gu_manager, prefix):
         "decided item": decided,
         "partner copy": partner,
         "task": task,
+        "alert": alert,
     }
     for obj in {id(o): o for o in objects.values()}.values():
         obj.refresh_from_db()  # as stored, after everything written since
@@ -236,5 +240,6 @@ def build_dong_world(*, officer, supervisor, gu_manager, prefix):
         "agenda item": [meeting.pk, undecided.pk],
         "partner copy": [meeting.pk, partner.pk],
         "task": [task.pk],
+        "alert": [alert.pk],
     }
     return objects, args

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case, Monitoring
 
-from .clock import today
+from .clock import at, today
 from .test_browser import demo, log_in  # noqa: F401 (fixture)
 
 pytestmark = [
@@ -41,3 +41,35 @@ def test_the_demo_case_manager_records_a_contact_from_her_dashboard_in_three_cli
     case = Case.objects.get(number=number)
     assert Monitoring.objects.filter(case=case, date=today()).count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 768
+
+
+def test_an_alert_appears_after_the_supervisors_decision_and_goes_once_read(
+    page,
+    live_server,
+    demo,  # noqa: F811
+):
+    from cases.models import Alert, Stage
+
+    page.set_viewport_size({"width": 768, "height": 1024})
+    case = Case.objects.get(primary_manager__username="neung.cm", stage=Stage.SELECTION)
+    Alert.objects.update(read_at=at(0, 0))  # start from nothing unread
+    log_in(page, live_server, "neung.sv")
+    page.goto(f"{live_server.url}/cases/{case.pk}/selection/")
+    page.locator("#id_selected_0").check()
+    page.locator("#id_case_type").select_option("general")
+    page.get_by_role("button", name="저장").click()
+    expect(page.get_by_text("저장했습니다.")).to_be_visible()
+    page.get_by_role("button", name="로그아웃").click()
+
+    log_in(page, live_server, "neung.cm")
+    badge = page.locator("#alerts-link [data-unread]")
+    expect(badge).to_have_text("1 읽지 않음")
+    alert = page.locator('section[aria-labelledby="new-alerts"]').get_by_role(
+        "button", name=case.number
+    )
+    expect(alert).to_be_visible()
+    alert.click()
+    expect(page).to_have_url(f"{live_server.url}/cases/{case.pk}/")
+    page.goto(live_server.url + "/")
+    expect(page.locator("#alerts-link [data-unread]")).to_have_count(0)
+    expect(page.locator("#new-alerts")).to_have_count(0)

@@ -702,6 +702,7 @@ BUTTONS = [
          user="supervisor"),
     Page("i18n/setlang/", lambda w: "/i18n/setlang/", lambda w: {"language": "en", "next": "/"}),
     Page("accounts/logout/", lambda w: "/accounts/logout/", extras=lambda w: {"next": "/"}),
+    Page("alerts/read/", lambda w: "/alerts/read/"),
 ]  # fmt: skip
 BUTTONS = [replace(p, examples=3, must_accept=False) for p in BUTTONS]
 
@@ -765,6 +766,9 @@ QUERY_PAGES = [
                     "page": "1"}),
     Page("meetings/", lambda w: "/meetings/",
          lambda w: {"kind": "team_conference", "when": "upcoming", "page": "1"}),
+    Page("alerts/", lambda w: "/alerts/", lambda w: {"unread": "1", "page": "1"}),
+    Page("cases/<int:case_pk>/monitoring/new/", case_page("case_late", "monitoring/new/"),
+         lambda w: {"item": str(w.late_item.pk)}),
     Page("access-records/permissions/", lambda w: "/access-records/permissions/",
          lambda w: {"page": "1"}, user="gu_staff"),
     Page("access-records/", lambda w: "/access-records/",
@@ -777,6 +781,7 @@ QUERY_PAGES = [replace(p, method="get", examples=min(p.examples, 4)) for p in QU
 # filters), and why they are left out.
 NO_INPUT = {
     "": "the dashboard: no parameters",
+    "alerts/<int:pk>/open/": "a button: reads nothing but its address; tests/test_alerts.py",
     "accounts/password/done/": "a confirmation: no parameters",
     "clients/<int:pk>/": "detail page",
     "clients/<int:pk>/history/": "change history page",

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "casemgmt.core.context_processors.navigation",
+                "casemgmt.work.context_processors.alerts",
             ],
         },
     },

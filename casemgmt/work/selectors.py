@@ -137,3 +137,15 @@ def my_agenda(*, user):
         .select_related("meeting", "case__client")
         .order_by("meeting__held_at", "order", "id")[:LIST_LIMIT]
     )
+
+
+def unread_alerts(*, user, limit=10):
+    """The user's unread alerts, newest first (bounded; the alerts page has them all)."""
+    from cases.models import Alert
+
+    return list(
+        Alert.objects.for_user(user)
+        .unread()
+        .select_related("case__client", "created_by")
+        .order_by("-created_at", "-id")[:limit]
+    )

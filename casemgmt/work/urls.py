@@ -1,9 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import alert_views, views
 
 app_name = "work"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("alerts/", alert_views.alert_list, name="alerts"),
+    path("alerts/<int:pk>/open/", alert_views.alert_open, name="alert_open"),
+    path("alerts/read/", alert_views.alerts_read, name="alerts_read"),
 ]

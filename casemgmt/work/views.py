@@ -8,7 +8,7 @@ from casemgmt.core.models import AccessAction
 from casemgmt.core.selectors import grants_waiting_for, month_start, recent_activity, review_due
 from cases.selectors import client_counts, client_list, intake_statistics, waiting_for
 
-from .selectors import my_agenda, my_due, my_open_cases, waiting_referrals
+from .selectors import my_agenda, my_due, my_open_cases, unread_alerts, waiting_referrals
 
 
 @require_safe
@@ -19,12 +19,14 @@ def dashboard(request):
     due = my_due(user=user)
     referrals = waiting_referrals(user=user)
     agenda = my_agenda(user=user)
+    unread = unread_alerts(user=user)
     shown = (
         {c.pk for c in recent_clients}
         | {case.client_id for case in my_cases}
         | {d.case.client_id for d in due}
         | {r.plan_item.plan.case.client_id for r in referrals}
         | {item.case.client_id for item in agenda}
+        | {alert.case.client_id for alert in unread}
     )
     if shown:
         record_access(request, action=AccessAction.VIEW, clients=sorted(shown))
@@ -40,6 +42,7 @@ def dashboard(request):
             "due": due,
             "referrals": referrals,
             "agenda": agenda,
+            "alerts": unread,
             "activity": recent_activity(user=user),
             "review_due": review_due(user=user),
             "grants_waiting": grants_waiting_for(user=user),

@@ -5,9 +5,11 @@ intake   — 발굴 queue and 접수 · 초기상담
 case     — 사례: the state machine, its guards and the stage history
 records  — what each stage produces: 욕구사정, 선정, 동의, 서비스제공 계획, 개입, 점검, 평가, 종결, 사후관리
 schedule — deadline clocks and each gu's limits
+alerts   — what a colleague did on my case, unread until I open it
 documents — signed papers (the plan, the consent), frozen as PDF bytes with their SHA-256
 """
 
+from .alerts import Alert, AlertKind  # noqa: F401
 from .case import Case, CaseOwnership, CaseQuerySet, CaseStageChange, OwnershipChange, Stage  # noqa: F401
 from .clients import (  # noqa: F401
     BIRTH_DATE_IN_FUTURE,
