@@ -1,6 +1,5 @@
 """Reads for case conferences: the supervisor's review queue, case summaries, external copies."""
 
-import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
@@ -8,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Closure, SelectionDecision, ServicePlan, SharedItem, Stage
 from cases.models.case import (
-    REASSESSMENT_INTERVAL_DAYS,
     active_consent,
     latest_assessment,
     latest_plan,
@@ -55,7 +53,6 @@ def review_queue(*, user):
         ).exclude(items__isnull=True)
     )
     pending_closure = Exists(Closure.objects.filter(case=OuterRef("pk"), approved_by__isnull=True))
-    limit = timezone.localdate() - datetime.timedelta(days=REASSESSMENT_INTERVAL_DAYS)
     return [
         (
             Question.SELECT,
@@ -79,10 +76,11 @@ def review_queue(*, user):
         (
             Question.REASSESSMENT,
             _("Reassessments overdue"),
-            list(
+            list(  # the stored due date (cases.schedule): a year, or earlier when asked
                 visible.filter(
-                    stage__in=[Stage.INTERVENTION, Stage.MONITORING, Stage.EVALUATION]
-                ).exclude(assessments__completed_on__gte=limit)[:50]
+                    stage__in=[Stage.INTERVENTION, Stage.MONITORING, Stage.EVALUATION],
+                    reassessment_due__lt=timezone.localdate(),
+                ).order_by("reassessment_due", "id")[:50]
             ),
         ),
     ]

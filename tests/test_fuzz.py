@@ -782,6 +782,7 @@ QUERY_PAGES = [replace(p, method="get", examples=min(p.examples, 4)) for p in QU
 NO_INPUT = {
     "": "the dashboard: no parameters",
     "alerts/<int:pk>/open/": "a button: reads nothing but its address; tests/test_alerts.py",
+    "team/": "the team leader's view: no parameters",
     "accounts/password/done/": "a confirmation: no parameters",
     "clients/<int:pk>/": "detail page",
     "clients/<int:pk>/history/": "change history page",

@@ -24,6 +24,11 @@ def navigation(request):
             continue
         active = request.path == url if url == "/" else request.path.startswith(url)
         items.append({"url": url, "label": label, "active": active})
+    if request.user.has_perm("core.supervise_dong") and request.user.dong_id:
+        url = reverse("work:team")
+        items.append(
+            {"url": url, "label": _("Team overview"), "active": request.path.startswith(url)}
+        )
     if request.user.has_perm("cases.change_deadlinepolicy"):
         url = reverse("cases:deadline_settings")
         items.append({"url": url, "label": _("Deadlines"), "active": request.path.startswith(url)})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import alert_views, views
+from . import alert_views, team_views, views
 
 app_name = "work"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("alerts/", alert_views.alert_list, name="alerts"),
     path("alerts/<int:pk>/open/", alert_views.alert_open, name="alert_open"),
     path("alerts/read/", alert_views.alerts_read, name="alerts_read"),
+    path("team/", team_views.team_view, name="team"),
 ]

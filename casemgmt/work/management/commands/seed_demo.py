@@ -102,7 +102,21 @@ class Command(BaseCommand):
         self._seed_resources()
         self._seed_referrals()
         self._seed_meetings(users)
+        self._settle_alerts()
         self._print_logins()
+
+    def _settle_alerts(self):
+        """The seed's own decisions raise alerts; a fresh demo shows the newest three per officer
+        as unread (so the feature shows) and the rest as read."""
+        from django.utils import timezone
+
+        from cases.models import Alert
+
+        keep = set()
+        for recipient in Alert.objects.values_list("recipient", flat=True).distinct():
+            newest = Alert.objects.filter(recipient=recipient).order_by("-created_at", "-id")
+            keep.update(newest.values_list("pk", flat=True)[:3])
+        Alert.objects.unread().exclude(pk__in=keep).update(read_at=timezone.now())
 
     def _seed_clients(self, dongs, users):
         from cases.models import Client
