@@ -141,7 +141,7 @@ def test_the_resource_list_costs_the_same_few_queries_for_many_rows(
             registering_dong=dong("능동" if i % 2 else "구의제1동"),
         )
     client.force_login(user_in_dong)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # with the top bar's unread-alert count
         response = client.get(reverse("resources:resource_list"), {"sort": "provider"})
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == 25
@@ -154,7 +154,7 @@ def test_the_provider_list_costs_the_same_few_queries_for_many_rows(
         provider = ProviderFactory(service_dongs=[dong("능동"), dong("광장동")])
         ResourceFactory.create_batch(2, provider=provider, name=f"자원{i}")
     client.force_login(user_in_dong)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # with the top bar's unread-alert count
         response = client.get(reverse("resources:provider_list"))
     page = response.context["page"].object_list
     assert len(page) == 25
@@ -243,7 +243,7 @@ def test_the_development_log_costs_the_same_few_queries_for_many_rows(
     for _ in range(30):
         DevelopmentFactory(developed_by=user_in_dong)
     client.force_login(supervisor)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # with the top bar's unread-alert count
         response = client.get(reverse("resources:development_list"))
     assert len(response.context["page"].object_list) == 25
 
