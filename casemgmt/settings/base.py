@@ -206,14 +206,15 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["casemgmt.formats"]
 
 # --- static files ---------------------------------------------------------------------------------
-# Our own CSS/JS in static/; Bootstrap and htmx from the npm registry (node_modules, installed at
-# set-up time), served by whitenoise.
+# Our own CSS/JS in static/; Bootstrap, htmx and Chart.js from the npm registry (node_modules,
+# installed at set-up time), served by whitenoise.
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
