@@ -58,12 +58,28 @@ def main():
         open_case(intake=intake, by=officer, primary_manager=officer)
     fill_seconds = time.perf_counter() - started
 
-    browser = Client(HTTP_HOST="127.0.0.1")
-    browser.force_login(officer)
+    browsers = {}
+    for username in ("neung.cm", "neung.sv", "gu.staff"):
+        browsers[username] = Client(HTTP_HOST="127.0.0.1")
+        browsers[username].force_login(User.objects.get(username=username))
     rows = []
-    for label, url in [("dashboard", "/"), ("client list", "/clients/"), ("client search", "/clients/?q=대상자01"),
-                       ("case list", "/cases/"), ("case list, overdue", "/cases/?overdue=monitoring"),
-                       ("discovery queue", "/discovery/"), ("resource list", "/resources/")]:  # fmt: skip
+    pages = [
+        ("neung.cm", "dashboard", "/"), ("neung.cm", "client list", "/clients/"),
+        ("neung.cm", "client search", "/clients/?q=대상자01"), ("neung.cm", "case list", "/cases/"),
+        ("neung.cm", "case list, overdue", "/cases/?overdue=monitoring"),
+        ("neung.cm", "case list, by due", "/cases/?sort=due"),
+        ("neung.cm", "discovery queue", "/discovery/"), ("neung.cm", "resource list", "/resources/"),
+        ("neung.cm", "alerts", "/alerts/"),
+        ("neung.cm", "calendar, month", "/calendar/"),
+        ("neung.cm", "calendar, week", "/calendar/?view=week"),
+        ("neung.cm", "statistics, dong", "/statistics/"),
+        ("neung.sv", "team view", "/team/"),
+        ("neung.sv", "calendar, team", "/calendar/?who=team"),
+        ("gu.staff", "statistics, gu", "/statistics/"),
+        ("gu.staff", "statistics, xlsx", "/statistics/export.xlsx"),
+    ]  # fmt: skip
+    for username, label, url in pages:
+        browser = browsers[username]
         timings = []
         for _ in range(args.repeat):
             with CaptureQueriesContext(connection) as queries:
@@ -72,15 +88,16 @@ def main():
                 timings.append((time.perf_counter() - begin) * 1000)
             if response.status_code != 200:
                 raise SystemExit(f"{url} answered {response.status_code}")
-        rows.append({"page": label, "url": url, "median_ms": round(sorted(timings)[len(timings) // 2], 1),
+        rows.append({"page": label, "user": username, "url": url,
+                     "median_ms": round(sorted(timings)[len(timings) // 2], 1),
                      "queries": len(queries)})  # fmt: skip
 
     print(
         f"{args.clients} clients, {args.cases} cases in one dong (filled in {fill_seconds:.1f} s)"
     )
-    print(f"{'page':<22}{'median ms':>10}{'queries':>9}")
+    print(f"{'page':<22}{'as':<10}{'median ms':>10}{'queries':>9}")
     for row in rows:
-        print(f"{row['page']:<22}{row['median_ms']:>10}{row['queries']:>9}")
+        print(f"{row['page']:<22}{row['user']:<10}{row['median_ms']:>10}{row['queries']:>9}")
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"lists-{time.strftime('%Y%m%d-%H%M%S')}.json"

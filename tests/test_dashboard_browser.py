@@ -73,3 +73,38 @@ def test_an_alert_appears_after_the_supervisors_decision_and_goes_once_read(
     page.goto(live_server.url + "/")
     expect(page.locator("#alerts-link [data-unread]")).to_have_count(0)
     expect(page.locator("#new-alerts")).to_have_count(0)
+
+
+def test_a_leader_hands_two_cases_over_and_the_new_officers_dashboard_lists_them(
+    page,
+    live_server,
+    demo,  # noqa: F811
+):
+    from casemgmt.core.models import User
+
+    page.set_viewport_size({"width": 768, "height": 1024})
+    leaving = User.objects.get(username="neung.cm")
+    two = list(Case.objects.filter(primary_manager=leaving, stage="intervention")) + list(
+        Case.objects.filter(primary_manager=leaving, stage="monitoring")
+    )
+    assert len(two) == 2
+    log_in(page, live_server, "neung.sv")
+    page.goto(f"{live_server.url}/cases/rotation/")
+    page.locator("#id_from_officer").select_option(str(leaving.pk))
+    page.get_by_role("button", name="사례 보기").click()
+    for case in two:
+        page.locator(f"#case-{case.pk}").check()
+    page.locator("#id_to_officer").select_option(label="이도윤")
+    page.locator("#id_reason").fill("인사발령")
+    page.get_by_role("button", name="선택한 사례 인계").click()
+    expect(page.locator("#moved-title")).to_be_visible()
+    page.get_by_role("button", name="로그아웃").click()
+
+    log_in(page, live_server, "neung.cm2")
+    mine = page.locator('section[aria-labelledby="my-cases"]')
+    for case in two:
+        expect(mine.get_by_role("link", name=f"{case.number} {case.client.name}")).to_be_visible()
+    due = page.locator('section[aria-labelledby="due-now"]')
+    expect(due.locator('[data-due="contact"]')).to_have_count(2)  # with what is due, at once
+    alerts = page.locator('section[aria-labelledby="new-alerts"]')
+    expect(alerts.get_by_role("button")).to_have_count(2)
