@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt.core.exceptions import ApplicationError
+from casemgmt.core.korean import with_particle
 from casemgmt.core.models import User
 
 from . import alerts
@@ -95,7 +96,10 @@ def rotate_cases(*, by, from_officer, assignments, effective_on: datetime.date, 
                 or case.stage not in Stage.open_stages()
             ):
                 label = case.number if case else f"#{case_id}"
-                problems.append(ROTATION_NOT_THEIRS % {"case": label, "officer": from_officer})
+                problems.append(
+                    ROTATION_NOT_THEIRS
+                    % {"case": with_particle(label, "은/는"), "officer": from_officer}
+                )
             elif to_officer.pk == from_officer.pk:
                 problems.append(ROTATION_TO_SAME % {"case": case.number})
             elif to_officer.pk not in officers:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from casemgmt.core.access import record_access
 from casemgmt.core.exceptions import ApplicationError
+from casemgmt.core.korean import with_particle
 from casemgmt.core.models import AccessAction
 
 from .forms import DateInput
@@ -106,7 +107,8 @@ def case_rotation(request):
         if missing:
             form.add_error(
                 "to_officer",
-                _("Choose who takes %(cases)s.") % {"cases": ", ".join(missing)},
+                _("Choose who takes %(cases)s.")
+                % {"cases": with_particle(", ".join(missing), "을/를")},
             )
         else:
             try:

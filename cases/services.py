@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history
 
 from casemgmt.core.access import SCOPE_OWN_DONG, SCOPE_WHOLE_GU, can_create_in_dong, ensure_can_edit
 from casemgmt.core.exceptions import ApplicationError
+from casemgmt.core.korean import with_particle
 from casemgmt.core.models import Dong
 from casemgmt.core.versioning import save_versioned
 
@@ -117,7 +118,7 @@ ALERT_RETURNED = _("%(by)s returned the case to the dong team.")
 def _record_alert(row, by):
     alerts.notify(
         case=row.case, by=by, kind=AlertKind.RECORD,
-        message=ALERT_RECORD % {"by": by, "record": row._meta.verbose_name},
+        message=ALERT_RECORD % {"by": by, "record": with_particle(row._meta.verbose_name, "을/를")},
     )  # fmt: skip
 
 
@@ -843,7 +844,7 @@ DISCOVERY_COLUMNS = {
 }  # fmt: skip
 DISCOVERY_REQUIRED = ["name", "address"]
 ROW_MISSING = _("“%(column)s” is empty.")
-ROW_BAD_DATE = _("“%(value)s” is not a date: write it as 1956-03-02.")
+ROW_BAD_DATE = _("%(value)s is not a date: write it as 1956-03-02.")
 ROW_DUPLICATE = _("The same person appears on row %(row)s.")
 SHEET_NO_COLUMN = _("No “%(column)s” column was found in the header row.")
 SHEET_EMPTY = _("The sheet holds no rows to import.")
@@ -907,7 +908,11 @@ def import_discovery_list(
                 birth = _parse_date(data["birth_date"])
             except ValueError:
                 report.problems.append(
-                    (number, headers["birth_date"], ROW_BAD_DATE % {"value": data["birth_date"]})
+                    (
+                        number,
+                        headers["birth_date"],
+                        ROW_BAD_DATE % {"value": with_particle(f"“{data['birth_date']}”", "은/는")},
+                    )
                 )
         key = (data.get("name"), birth, data.get("address"))
         if key in seen:

@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from casemgmt.core import xlsx
 from casemgmt.core.exceptions import ApplicationError
+from casemgmt.core.korean import with_particle
 from casemgmt.core.spreadsheets import xlsx_row
 from cases.choices import NeedDomain
 
@@ -98,9 +99,9 @@ NO_KNOWN_SHEET = gettext_lazy(
 TOO_MANY_ROWS = gettext_lazy("A sheet may hold at most %(max)s rows. Split the file.")
 MISSING_COLUMN = gettext_lazy("The column “%(column)s” is missing from the header row.")
 UNKNOWN_PROVIDER = gettext_lazy(
-    "“%(name)s” is not a registered provider. Register it first or add it to the providers sheet."
+    "%(name)s is not a registered provider. Register it first or add it to the providers sheet."
 )
-UNKNOWN_DONG = gettext_lazy("“%(name)s” is not a dong of this gu.")
+UNKNOWN_DONG = gettext_lazy("%(name)s is not a dong of this gu.")
 NOT_YES_OR_NO = gettext_lazy("Write 예 or 아니요.")
 NOT_A_NUMBER = gettext_lazy("Write a whole number.")
 NOT_ALLOWED_TO_REGISTER = gettext_lazy("Your role cannot add to the registry.")
@@ -264,7 +265,10 @@ def _form_data(*, sheet, columns, cells, by, number, report):
             if text:
                 provider = provider_choices(user=by).filter(name=text).first()
                 if provider is None:
-                    report.refuse(sheet, number, header, UNKNOWN_PROVIDER % {"name": text})
+                    report.refuse(
+                        sheet, number, header,
+                        UNKNOWN_PROVIDER % {"name": with_particle(f"“{text}”", "은/는")},
+                    )  # fmt: skip
                     ok = False
                 else:
                     data[name] = str(provider.pk)
@@ -277,7 +281,10 @@ def _form_data(*, sheet, columns, cells, by, number, report):
                 if dong_name in dongs:
                     pks.append(str(dongs[dong_name]))
                 else:
-                    report.refuse(sheet, number, header, UNKNOWN_DONG % {"name": dong_name})
+                    report.refuse(
+                        sheet, number, header,
+                        UNKNOWN_DONG % {"name": with_particle(f"“{dong_name}”", "은/는")},
+                    )  # fmt: skip
                     ok = False
             data[name] = pks
         else:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casemgmt.core.access import SCOPE_OWN_DONG, ensure_can_edit
 from casemgmt.core.exceptions import ApplicationError
+from casemgmt.core.korean import with_particle
 from casemgmt.core.versioning import save_versioned
 
 from .models import (
@@ -355,7 +356,9 @@ def create_referral(
         if not model.objects.for_user(by).filter(pk=target.pk).exists():
             raise ApplicationError(REFERRAL_TARGET_NOT_VISIBLE)
         if target.archived_at is not None:
-            raise ApplicationError(REFERRAL_TARGET_ARCHIVED % {"name": target})
+            raise ApplicationError(
+                REFERRAL_TARGET_ARCHIVED % {"name": with_particle(target, "은/는")}
+            )
     already = Referral.objects.filter(plan_item=plan_item).open().first()
     if already is not None:
         raise ApplicationError(REFERRAL_ALREADY_OPEN % {"status": already.get_status_display()})

@@ -76,7 +76,7 @@ def test_a_list_with_bad_rows_imports_nothing_and_reports_every_row(client, user
     assert (
         4,
         "생년월일",
-        "“1950/13/45”은(는) 날짜가 아닙니다. 1956-03-02처럼 적으세요.",
+        "“1950/13/45”는 날짜가 아닙니다. 1956-03-02처럼 적으세요.",
     ) in problems
     assert (4, "주소", "“주소” 칸이 비어 있습니다.") in problems
     assert (5, "성명", "같은 사람이 2행에도 있습니다.") in problems

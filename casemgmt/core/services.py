@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .korean import with_particle
 from .models import User
 from .roles import Role, role_group
 
@@ -43,7 +44,7 @@ def record_access_review(*, by: User, period: datetime.date, findings: str):
     if period > timezone.localdate():
         raise ApplicationError(REVIEW_FUTURE)
     if AccessReview.objects.filter(gu_id=by.gu_id, period=period).exists():
-        raise ApplicationError(REVIEW_DONE % {"month": f"{period:%Y. %m.}"})
+        raise ApplicationError(REVIEW_DONE % {"month": with_particle(f"{period:%Y. %m.}", "은/는")})
     next_month = (period + datetime.timedelta(days=32)).replace(day=1)
     month = access_records(
         user=by, filters={"date_from": period, "date_to": next_month - datetime.timedelta(1)}

@@ -19,6 +19,7 @@ from casemgmt.core.access import (
     record_access,
 )
 from casemgmt.core.exceptions import ApplicationError, ConcurrentEditError
+from casemgmt.core.korean import with_particle
 from casemgmt.core.models import AccessAction
 
 from .. import services
@@ -267,7 +268,8 @@ def intake_create(request, pk):
             if intake.disposition == Disposition.CASE_MANAGEMENT:
                 messages.success(
                     request,
-                    _("The intake opened case %(number)s.") % {"number": intake.case.number},
+                    _("The intake opened case %(number)s.")
+                    % {"number": with_particle(intake.case.number, "을/를")},
                 )
                 return redirect("cases:case_detail", case_pk=intake.case.pk)
             messages.success(request, _("The initial counselling was recorded."))
