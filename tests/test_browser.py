@@ -8,7 +8,7 @@ from casemgmt.work.management.commands.seed_demo import DEMO_PASSWORD
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

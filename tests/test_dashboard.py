@@ -156,3 +156,13 @@ def test_days_left_cross_midnight_in_seoul(user_in_dong):
     tomorrow = today() + datetime.timedelta(days=1)
     assert [d.on for d in my_due(user=user_in_dong)] == [case.clock_due] == [tomorrow]
     assert my_due(user=user_in_dong, today=today() - datetime.timedelta(days=10)) == []
+
+
+def test_my_recent_work_names_the_case_not_an_internal_identifier(client, user_in_dong):
+    case = open_case(user_in_dong, name="최근작업")
+    client.force_login(user_in_dong)
+    client.get(reverse("cases:case_detail", args=[case.pk]))
+    page = client.get(reverse("work:dashboard"))
+    text = page.content.decode()
+    assert "cases.case:" not in text
+    assert f'<a href="/cases/{case.pk}/">{case.number} 최근작업</a>' in text

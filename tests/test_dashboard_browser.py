@@ -10,7 +10,7 @@ from .test_browser import demo, log_in  # noqa: F401 (fixture)
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -767,6 +767,8 @@ QUERY_PAGES = [
     Page("meetings/", lambda w: "/meetings/",
          lambda w: {"kind": "team_conference", "when": "upcoming", "page": "1"}),
     Page("alerts/", lambda w: "/alerts/", lambda w: {"unread": "1", "page": "1"}),
+    Page("calendar/", lambda w: "/calendar/",
+         lambda w: {"view": "week", "date": today(), "who": "team"}, user="supervisor"),
     Page("cases/<int:case_pk>/monitoring/new/", case_page("case_late", "monitoring/new/"),
          lambda w: {"item": str(w.late_item.pk)}),
     Page("statistics/", lambda w: "/statistics/",

@@ -27,7 +27,7 @@ def test_english_can_be_chosen(client, user_in_dong):
 def test_the_navigation_shows_the_dashboard_and_cases(client, user_in_dong):
     client.force_login(user_in_dong)
     nav = client.get("/").context["nav_items"]
-    assert [str(item["label"]) for item in nav][:2] == ["대시보드", "사례"]
+    assert [str(item["label"]) for item in nav][:3] == ["대시보드", "달력", "사례"]
 
 
 def test_seed_demo_creates_every_role_in_two_dongs_and_the_gu_and_can_run_twice(capsys):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 # active on every page under its address.
 NAV_ITEMS = [
     ("work:dashboard", _("Dashboard")),
+    ("work:calendar", _("Calendar")),
     ("cases:case_list", _("Cases")),
     ("cases:client_list", _("Clients")),
     ("cases:discovery_list", _("Discovery")),

@@ -149,3 +149,36 @@ def unread_alerts(*, user, limit=10):
         .select_related("case__client", "created_by")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+def recent_work(*, user, limit=8):
+    """The user's own latest access records, each named as a person recognises it: the case
+    number and client, or the client, that the user may still see (never "cases.case:6"), and a
+    link back to the page. Three queries, bounded."""
+    from casemgmt.core.models import AccessAction
+    from casemgmt.core.selectors import recent_activity
+    from cases.models import Client
+
+    records = list(recent_activity(user=user, limit=limit))
+    case_ids = set()
+    for record in records:
+        model, _sep, pk = record.target.partition(":")
+        if model == "cases.case" and pk.isdigit() and len(pk) <= 12:
+            case_ids.add(int(pk))
+    cases = {
+        case.pk: case
+        for case in Case.objects.for_user(user).filter(pk__in=case_ids).select_related("client")
+    }
+    client_ids = {r.client_id for r in records if r.client_id}
+    names = dict(Client.objects.for_user(user).filter(pk__in=client_ids).values_list("pk", "name"))
+    for record in records:
+        model, _sep, pk = record.target.partition(":")
+        case = cases.get(int(pk)) if model == "cases.case" and pk.isdigit() else None
+        if case is not None:
+            record.label = f"{case.number} {case.client.name}"
+        elif record.client_id in names:
+            record.label = names[record.client_id]
+        else:
+            record.label = ""
+        record.link = record.path if record.label and record.action == AccessAction.VIEW else ""
+    return records

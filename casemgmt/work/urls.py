@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import alert_views, statistics_views, team_views, views
+from . import alert_views, calendar_views, statistics_views, team_views, views
 
 app_name = "work"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("alerts/", alert_views.alert_list, name="alerts"),
     path("alerts/<int:pk>/open/", alert_views.alert_open, name="alert_open"),
     path("alerts/read/", alert_views.alerts_read, name="alerts_read"),

@@ -5,10 +5,17 @@ from django.views.decorators.http import require_safe
 
 from casemgmt.core.access import record_access
 from casemgmt.core.models import AccessAction
-from casemgmt.core.selectors import grants_waiting_for, month_start, recent_activity, review_due
+from casemgmt.core.selectors import grants_waiting_for, month_start, review_due
 from cases.selectors import client_counts, client_list, intake_statistics, waiting_for
 
-from .selectors import my_agenda, my_due, my_open_cases, unread_alerts, waiting_referrals
+from .selectors import (
+    my_agenda,
+    my_due,
+    my_open_cases,
+    recent_work,
+    unread_alerts,
+    waiting_referrals,
+)
 
 
 @require_safe
@@ -43,7 +50,7 @@ def dashboard(request):
             "referrals": referrals,
             "agenda": agenda,
             "alerts": unread,
-            "activity": recent_activity(user=user),
+            "activity": recent_work(user=user),
             "review_due": review_due(user=user),
             "grants_waiting": grants_waiting_for(user=user),
         },
