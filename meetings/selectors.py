@@ -1,6 +1,5 @@
 """Reads for case conferences: the supervisor's review queue, case summaries, external copies."""
 
-
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
