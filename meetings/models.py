@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt.core.access import ScopedQuerySet
@@ -95,7 +96,7 @@ class Meeting(VersionedModel):
         indexes = [models.Index(fields=["dong", "held_at"], name="meeting_dong_time")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.held_at:%Y-%m-%d}"
+        return f"{self.get_kind_display()} {timezone.localtime(self.held_at):%Y. %m. %d.}"
 
     @property
     def is_final(self):

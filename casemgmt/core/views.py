@@ -109,7 +109,7 @@ def access_record_export(request):
                             _("Record"), _("Address"), _("Reason")])  # fmt: skip
         for record in records.iterator(chunk_size=500):
             yield buffer.write([
-                timezone.localtime(record.occurred_at).strftime("%Y-%m-%d %H:%M:%S"), record.username,
+                timezone.localtime(record.occurred_at).strftime("%Y. %m. %d. %H:%M:%S"), record.username,
                 record.ip_address or "", record.get_action_display(), record.client_id or "",
                 " ".join(str(c) for c in record.client_ids), record.target, record.path, record.reason,
             ])  # fmt: skip
