@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casemgmt.core.forms import ModelMultipleChoiceField, VersionedFormMixin
 from casemgmt.core.uploads import XlsxFileField
@@ -642,7 +643,7 @@ class CaseTeamForm(VersionedFormMixin, forms.ModelForm):
 
 class HandoverForm(forms.Form):
     mode = forms.ChoiceField(
-        label=_("How"),
+        label=pgettext_lazy("hand-over to the gu team", "How"),
         choices=[
             (GuInvolvement.SHARED, GuInvolvement.SHARED.label),
             (GuInvolvement.TRANSFERRED, GuInvolvement.TRANSFERRED.label),

@@ -6,6 +6,7 @@ import base64
 from django.utils.translation import gettext as _
 
 from casemgmt.core import pdf
+from casemgmt.core.korean import korean_datetime
 
 from .models import (
     ClosureReason,
@@ -61,7 +62,7 @@ def plan_context(*, plan, signature_png=None, signature_note=""):
 
 def signature_note(*, method, by, signed_at):
     """The line under the signatures saying how the client signed and who witnessed it."""
-    values = {"who": by.name or by.get_username(), "when": signed_at.strftime("%Y. %m. %d. %H:%M")}
+    values = {"who": by.name or by.get_username(), "when": korean_datetime(signed_at)}
     if method == ConsentMethod.ON_SCREEN:
         return _("Signed on screen; witnessed by %(who)s at %(when)s.") % values
     if method == ConsentMethod.VERBAL:

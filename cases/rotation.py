@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt.core.exceptions import ApplicationError
-from casemgmt.core.korean import with_particle
+from casemgmt.core.korean import korean_date, with_particle
 from casemgmt.core.models import User
 
 from . import alerts
@@ -106,7 +106,7 @@ def rotate_cases(*, by, from_officer, assignments, effective_on: datetime.date, 
                 problems.append(ROTATION_TO_OTHER_DONG % {"case": case.number})
         if problems:
             raise ApplicationError(" ".join(str(p) for p in problems))
-        note = f"{effective_on:%Y. %m. %d.} {reason}"
+        note = f"{korean_date(effective_on)} {reason}"
         for case_id, to_officer in sorted(assignments.items()):
             case = cases[case_id]
             case.primary_manager = to_officer

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casemgmt.core.korean import initial_consonants, is_initials
+from casemgmt.core.korean import initial_consonants, is_initials, korean_date
 
 from .models import (
     Assessment,
@@ -437,7 +437,7 @@ def case_change_history(*, case, limit=300):
         (SelectionDecision, rows(SelectionDecision, case_id=case.pk),
          lambda r: str(SelectionDecision._meta.verbose_name)),
         (Consent, rows(Consent, case_id=case.pk),
-         lambda r: f"{Consent._meta.verbose_name} ({r.valid_from:%Y. %m. %d.})"),
+         lambda r: f"{Consent._meta.verbose_name} ({korean_date(r.valid_from)})"),
         (ServicePlan, rows(ServicePlan, case_id=case.pk),
          lambda r: f"{ServicePlan._meta.verbose_name} v{r.number}"),
         (PlanGoal, rows(PlanGoal, plan_id__in=plan_ids),

@@ -14,7 +14,7 @@ from simple_history.utils import bulk_create_with_history
 
 from casemgmt.core.access import SCOPE_OWN_DONG, SCOPE_WHOLE_GU, can_create_in_dong, ensure_can_edit
 from casemgmt.core.exceptions import ApplicationError
-from casemgmt.core.korean import with_particle
+from casemgmt.core.korean import korean_date, with_particle
 from casemgmt.core.models import Dong
 from casemgmt.core.versioning import save_versioned
 
@@ -472,9 +472,7 @@ def withdraw_consent(*, consent, by, withdrawn_on=None, note="") -> Consent:
         raise ApplicationError(CONSENT_ALREADY_WITHDRAWN)
     withdrawn_on = withdrawn_on or timezone.localdate()
     if withdrawn_on < consent.valid_from:
-        raise ApplicationError(
-            WITHDRAWN_BEFORE_GIVEN % {"date": consent.valid_from.strftime("%Y. %m. %d.")}
-        )
+        raise ApplicationError(WITHDRAWN_BEFORE_GIVEN % {"date": korean_date(consent.valid_from)})
     consent.withdrawn_on = withdrawn_on
     consent.withdrawal_note = note
     consent.updated_by = by
@@ -937,6 +935,18 @@ def import_discovery_list(
 
 
 # --- who holds the case: its case manager, and the gu team --------------------------------------------------
+def handover_refusal(by, case):
+    """Why ``by`` may not share or transfer this case to the gu team (None: they may). The page
+    says it before the form is filled in; the service refuses with the same sentence."""
+    if not is_dong_leader(by, case):
+        return ONLY_SUPERVISOR
+    if case.stage in (Stage.ENDED, Stage.NOT_SELECTED):
+        return HANDOVER_CASE_ENDED
+    if case.case_type != CaseType.SPECIALISED:
+        return HANDOVER_ONLY_SPECIALISED
+    return None
+
+
 @transaction.atomic
 def hand_over_to_gu(*, case, by, mode, gu_manager, note="") -> Case:
     """The dong's team leader shares a specialised case with the gu team, or transfers it.
@@ -944,12 +954,9 @@ def hand_over_to_gu(*, case, by, mode, gu_manager, note="") -> Case:
     Shared: both teams work on it. Transferred: the gu team works on it, the dong team reads it.
     """
     ensure_can_edit(by, case)
-    if not is_dong_leader(by, case):
-        raise ApplicationError(ONLY_SUPERVISOR)
-    if case.stage in (Stage.ENDED, Stage.NOT_SELECTED):
-        raise ApplicationError(HANDOVER_CASE_ENDED)
-    if case.case_type != CaseType.SPECIALISED:
-        raise ApplicationError(HANDOVER_ONLY_SPECIALISED)
+    refusal = handover_refusal(by, case)
+    if refusal:
+        raise ApplicationError(refusal)
     if mode not in (GuInvolvement.SHARED, GuInvolvement.TRANSFERRED):
         raise ApplicationError(MOVE_UNKNOWN)
     if gu_manager is None or not (gu_manager.is_active and is_gu_team(gu_manager, case)):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casemgmt.core.access import ScopedQuerySet
 from casemgmt.core.history import change_history
+from casemgmt.core.korean import korean_date
 from casemgmt.core.versioning import VersionedModel
 
 
@@ -96,7 +97,11 @@ class Meeting(VersionedModel):
         indexes = [models.Index(fields=["dong", "held_at"], name="meeting_dong_time")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {timezone.localtime(self.held_at):%Y. %m. %d.}"
+        return f"{self.get_kind_display()} {korean_date(timezone.localtime(self.held_at).date())}"
+
+    @property
+    def is_upcoming(self):
+        return self.held_at > timezone.now()
 
     @property
     def is_final(self):

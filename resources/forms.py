@@ -267,7 +267,9 @@ class DevelopmentFilterForm(forms.Form):
         label=_("Officer"), required=False, queryset=None, empty_label=_("All")
     )
     method = forms.ChoiceField(
-        label=_("How"), required=False, choices=_all(DevelopmentMethod.choices)
+        label=pgettext_lazy("resource development", "How"),
+        required=False,
+        choices=_all(DevelopmentMethod.choices),
     )
     dong = forms.ModelChoiceField(
         label=_("Dong"), required=False, queryset=None, empty_label=_("All")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casemgmt.core.access import SCOPE_OWN_DONG, ensure_can_edit
 from casemgmt.core.exceptions import ApplicationError
-from casemgmt.core.korean import with_particle
+from casemgmt.core.korean import korean_date, with_particle
 from casemgmt.core.versioning import save_versioned
 
 from .models import (
@@ -303,9 +303,7 @@ def _step_date(on, *, not_before=None):
     if on > timezone.localdate():
         raise ApplicationError(STEP_DATE_IN_FUTURE)
     if not_before is not None and on < not_before:
-        raise ApplicationError(
-            REFERRAL_STEP_BEFORE_LAST % {"date": not_before.strftime("%Y. %m. %d.")}
-        )
+        raise ApplicationError(REFERRAL_STEP_BEFORE_LAST % {"date": korean_date(not_before)})
     return on
 
 

@@ -156,3 +156,19 @@ def test_officers_cannot_record_a_review(client, user_in_dong, supervisor):
             reverse("core:access_review_create"), {"period": "2026-10", "findings": "이상 없음"}
         )
         assert response.status_code == 403
+
+
+def test_the_review_names_what_was_read_and_the_administrator_sees_no_name(
+    client, gu_staff, sysadmin, user_in_dong, client_in_dong
+):
+    """Not "cases.client:7" (issue 14, point 14); the administrator reads no client data."""
+    client.force_login(user_in_dong)
+    client.get(reverse("cases:client_detail", args=[client_in_dong.pk]))
+    client.force_login(gu_staff)
+    text = client.get(reverse("core:access_records")).content.decode()
+    assert f"cases.client:{client_in_dong.pk}" not in text
+    assert f"당사자 {client_in_dong.name}" in text
+    client.force_login(sysadmin)
+    text = client.get(reverse("core:access_records")).content.decode()
+    assert f"cases.client:{client_in_dong.pk}" not in text
+    assert client_in_dong.name not in text and f"당사자 #{client_in_dong.pk}" in text

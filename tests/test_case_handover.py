@@ -181,3 +181,26 @@ def test_the_leader_hands_over_from_the_case_page(client, specialised_case, supe
     assert response.status_code == 302
     specialised_case.refresh_from_db()
     assert (specialised_case.gu_involvement, specialised_case.gu_manager) == ("shared", gu_staff)
+
+
+def test_the_hand_over_form_says_before_it_is_filled_in_why_it_is_not_open(
+    client, user_in_dong, supervisor
+):
+    """A case manager, or a general case: the page gives the reason and no form (issue 14, 19)."""
+
+    case = lifecycle.run_to(
+        Stage.PLANNING, officer=user_in_dong, supervisor=supervisor,
+        client=ClientFactory(dong=dong("능동")), example=lifecycle.EXAMPLES["school_grades"],
+    )  # fmt: skip
+    url = reverse("cases:case_handover", args=[case.pk])
+    for user, reason in (
+        (user_in_dong, "복지팀장"),
+        (supervisor, "전문사례"),
+    ):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.context["refusal"] and '<form method="post" novalidate' not in (
+            response.content.decode()
+        )
+        assert reason in response.content.decode()

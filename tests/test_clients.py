@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from casemgmt.core.exceptions import ConcurrentEditError
+from casemgmt.core.korean import korean_date
 from cases import services
 from cases.models import Client
 
@@ -141,7 +142,7 @@ def test_the_list_filters_sorts_and_pages(client, user_in_dong):
 def test_dates_are_shown_in_the_korean_style(client, user_in_dong, client_in_dong):
     client.force_login(user_in_dong)
     body = client.get(reverse("cases:client_detail", args=[client_in_dong.pk])).content.decode()
-    assert client_in_dong.birth_date.strftime("%Y. %m. %d.") in body
+    assert korean_date(client_in_dong.birth_date) in body
 
 
 def test_a_client_is_archived_not_deleted_and_can_come_back(client, user_in_dong, client_in_dong):

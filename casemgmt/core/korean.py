@@ -88,3 +88,22 @@ def with_particle(word, pair: str) -> str:
     if not (get_language() or "").startswith("ko"):
         return text
     return text + particle(text, pair)
+
+
+# --- dates -----------------------------------------------------------------------------------------
+def korean_date(value) -> str:
+    """A date as every page shows it (2026. 12. 2. in Korean): the active language's format."""
+    from django.utils import formats
+
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+def korean_datetime(value, *, seconds=False) -> str:
+    """A moment in Seoul as every page shows it (2026. 12. 2. 14:05[:09])."""
+    from django.utils import formats, timezone
+
+    if not value:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    text = formats.date_format(local, "SHORT_DATETIME_FORMAT")
+    return f"{text}:{local:%S}" if seconds else text

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .history import change_history
 
@@ -183,7 +184,9 @@ class AccessRecord(AppendOnlyModel):
     action = models.CharField(_("action"), max_length=20, choices=AccessAction.choices)
     # The data subject (정보주체). A plain id, not a foreign key: the record must outlive any
     # change to the client's own row and must not tie this table to the cases app.
-    client_id = models.BigIntegerField(_("client"), null=True, blank=True, db_index=True)
+    client_id = models.BigIntegerField(
+        pgettext_lazy("access record", "client"), null=True, blank=True, db_index=True
+    )
     target = models.CharField(_("record"), max_length=100, blank=True)
     path = models.CharField(_("address"), max_length=300, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
@@ -212,7 +215,7 @@ class AccessRecordClient(AppendOnlyModel):
         related_name="shown",
         verbose_name=_("access record"),
     )
-    client_id = models.BigIntegerField(_("client"), db_index=True)
+    client_id = models.BigIntegerField(pgettext_lazy("access record", "client"), db_index=True)
 
     class Meta:
         verbose_name = _("client shown")

@@ -2,6 +2,7 @@ import datetime
 
 from django.utils import timezone
 
+from .access import SCOPE_OWN_DONG, SCOPE_WHOLE_GU
 from .models import AccessRecord
 
 
@@ -96,3 +97,42 @@ def grants_waiting_for(*, user) -> int:
         .exclude(proposed_by=user)
         .count()
     )
+
+
+def describe_targets(records, *, user):
+    """Give each access record a ``target_label`` a person recognises ("사례 능동-2026-0003 …"),
+    not "cases.case:7": one query per kind of record on the page. Who may read the gu's client
+    data sees the record's name; anyone else (the administrator) its kind and number only."""
+    from django.apps import apps
+
+    def parts(target):  # "cases.case:7" or "resources.provider:6:referrals"
+        label, _sep, rest = target.partition(":")
+        pk, _sep, detail = rest.partition(":")
+        ok = "." in label and pk.isdigit() and len(pk) <= 12
+        return (label, int(pk) if ok else None, detail)
+
+    wanted = {}
+    for record in records:
+        label, pk, _detail = parts(record.target)
+        if pk is not None:
+            wanted.setdefault(label, set()).add(pk)
+    named = user.has_perm(SCOPE_WHOLE_GU) or user.has_perm(SCOPE_OWN_DONG)
+    found = {}
+    for label, pks in wanted.items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        objects = model._base_manager.in_bulk(pks) if named else {}
+        for pk in pks:
+            obj = objects.get(pk)
+            kind = model._meta.verbose_name
+            found[(label, pk)] = f"{kind} {obj}" if obj is not None else f"{kind} #{pk}"
+    for record in records:
+        label, pk, detail = parts(record.target)
+        name = found.get((label, pk))
+        if name is None:
+            record.target_label = record.path if pk is not None else record.target or record.path
+        else:
+            record.target_label = f"{name} · {record.path}" if detail else name
+    return records

@@ -14,10 +14,12 @@ from . import services
 from .access import record_access
 from .exceptions import ApplicationError
 from .forms import AccessRecordFilterForm, AccessReviewForm, DownloadReasonForm, LoginForm
+from .korean import korean_datetime
 from .models import AccessAction
 from .selectors import (
     access_records,
     access_reviews,
+    describe_targets,
     last_month,
 )
 
@@ -51,6 +53,7 @@ def _access_record_page(request, *, review_form=None, reason_form=None, status=2
     page = Paginator(access_records(user=request.user, filters=filters), 50).get_page(
         request.GET.get("page")
     )
+    page.object_list = describe_targets(list(page.object_list), user=request.user)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -109,7 +112,7 @@ def access_record_export(request):
                             _("Record"), _("Address"), _("Reason")])  # fmt: skip
         for record in records.iterator(chunk_size=500):
             yield buffer.write([
-                timezone.localtime(record.occurred_at).strftime("%Y. %m. %d. %H:%M:%S"), record.username,
+                korean_datetime(record.occurred_at, seconds=True), record.username,
                 record.ip_address or "", record.get_action_display(), record.client_id or "",
                 " ".join(str(c) for c in record.client_ids), record.target, record.path, record.reason,
             ])  # fmt: skip

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from casemgmt.core.history import change_history
+from casemgmt.core.korean import korean_date
 from casemgmt.core.versioning import VersionedModel
 
 from .intake import Disposition
@@ -242,7 +243,7 @@ def missing_to_end(case):
     ):
         missing.append(
             _("The follow-up period runs until %(date)s.")
-            % {"date": closure.follow_up_until.strftime("%Y. %m. %d.")}
+            % {"date": korean_date(closure.follow_up_until)}
         )
     return missing
 

@@ -148,8 +148,9 @@ def case_team(request, case_pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def case_handover(request, case_pk):
     case = load_case(request, case_pk, write=True)
+    refusal = services.handover_refusal(request.user, case)
     form = HandoverForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not refusal and form.is_valid():
         try:
             services.hand_over_to_gu(case=case, by=request.user, **form.cleaned_data)
         except ApplicationError as error:
@@ -170,6 +171,7 @@ def case_handover(request, case_pk):
             "client": case.client,
             "title": _("Share with or transfer to the gu team"),
             "cancel_url": reverse("cases:case_detail", args=[case.pk]),
+            "refusal": refusal,
         },
     )
 

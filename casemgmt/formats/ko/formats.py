@@ -1,8 +1,9 @@
-# Korean official date style: 2026. 11. 24.
-DATE_FORMAT = "Y. m. d."
-SHORT_DATE_FORMAT = "Y. m. d."
-DATETIME_FORMAT = "Y. m. d. H:i"
-SHORT_DATETIME_FORMAT = "Y. m. d. H:i"
+# Korean official date style (공문서): numbers, a full stop in place of 년·월·일, no leading
+# zeros — 2026. 12. 2. Every page, message, printed form and export display column uses these.
+DATE_FORMAT = "Y. n. j."
+SHORT_DATE_FORMAT = "Y. n. j."
+DATETIME_FORMAT = "Y. n. j. H:i"
+SHORT_DATETIME_FORMAT = "Y. n. j. H:i"
 TIME_FORMAT = "H:i"
 MONTH_DAY_FORMAT = "n월 j일"
 YEAR_MONTH_FORMAT = "Y년 n월"
