@@ -38,13 +38,10 @@ def next_meeting(*, user, kind=None):
     return qs.first()
 
 
-def review_queue(*, user):
-    """Everything waiting for the supervisor, with the question each would put to a meeting."""
-    visible = Case.objects.for_user(user).select_related("client", "primary_manager")
-    on_open_agenda = AgendaItem.objects.filter(
-        case=OuterRef("pk"), meeting__finalised_at__isnull=True
-    )
-    visible = visible.annotate(on_agenda=Exists(on_open_agenda))
+def waiting_conditions():
+    """What makes a case wait for its team leader (no selection decision, an unsigned plan with
+    items not yet approved, a closure not yet approved): the review queue's lists and the team
+    overview's counts ask the same questions."""
     undecided = ~Exists(SelectionDecision.objects.filter(case=OuterRef("pk")))
     unapproved_plan = Exists(
         ServicePlan.objects.filter(
@@ -52,6 +49,17 @@ def review_queue(*, user):
         ).exclude(items__isnull=True)
     )
     pending_closure = Exists(Closure.objects.filter(case=OuterRef("pk"), approved_by__isnull=True))
+    return undecided, unapproved_plan, pending_closure
+
+
+def review_queue(*, user):
+    """Everything waiting for the supervisor, with the question each would put to a meeting."""
+    visible = Case.objects.for_user(user).select_related("client", "primary_manager")
+    on_open_agenda = AgendaItem.objects.filter(
+        case=OuterRef("pk"), meeting__finalised_at__isnull=True
+    )
+    visible = visible.annotate(on_agenda=Exists(on_open_agenda))
+    undecided, unapproved_plan, pending_closure = waiting_conditions()
     return [
         (
             Question.SELECT,

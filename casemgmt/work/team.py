@@ -7,16 +7,17 @@ whatever the number of cases: the page reads the same number of queries with 5 o
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt.core.models import User
-from cases.models import Case, Closure, DeadlineClock, SelectionDecision, ServicePlan, Stage
+from cases.models import Case, DeadlineClock, Stage
 from cases.services import is_team_leader
 
+from .selectors import CLOCK_NOTICE_DAYS
+
 LATE_CLOCKS_LIMIT = 30
-CLOCK_NOTICE_DAYS = 3
 OVERDUE_KINDS = [
     # (the case list's overdue filter, stored column, label): cases whose date is before today
     ("monitoring", "next_contact_due", _("Monitoring")),
@@ -104,14 +105,10 @@ def late_clocks(*, user, today=None):
 
 def waiting_for_leader(*, user):
     """How many cases wait for the team leader's decision, per question (one query)."""
+    from meetings.selectors import waiting_conditions
+
     cases = team_cases(user)
-    undecided = ~Exists(SelectionDecision.objects.filter(case=OuterRef("pk")))
-    unapproved_plan = Exists(
-        ServicePlan.objects.filter(
-            case=OuterRef("pk"), approved_on__isnull=True, signed_on__isnull=True
-        ).exclude(items__isnull=True)
-    )
-    pending_closure = Exists(Closure.objects.filter(case=OuterRef("pk"), approved_by__isnull=True))
+    undecided, unapproved_plan, pending_closure = waiting_conditions()
     return cases.aggregate(
         selection=Count("pk", filter=Q(undecided, stage=Stage.SELECTION)),
         plan=Count("pk", filter=Q(unapproved_plan, stage=Stage.PLANNING)),
