@@ -198,6 +198,40 @@ def reference_data(transactional_db):
     ensure_gwangjin(Gu, Dong)
 
 
+# The demo seed (seed_demo) takes about ten seconds, mostly plans signed and rendered to PDF.
+# On SQLite a worker seeds once per Seoul day and keeps a copy of the database (SQLite's backup
+# API); a later test restores the copy in milliseconds. The signed PDFs live in the in-memory
+# storage of the same process, which the copy's rows still point to. PostgreSQL seeds each time.
+_demo_copies = {}
+
+
+@pytest.fixture
+def demo(transactional_db, reference_data):
+    """The database as `manage.py seed_demo` leaves it (a fresh seed, or an identical copy)."""
+    import sqlite3
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    if connection.vendor != "sqlite":
+        call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        return
+    connection.ensure_connection()
+    key = timezone.localdate()
+    copy = _demo_copies.get(key)
+    if copy is None:
+        call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(copy)
+        _demo_copies.clear()
+        _demo_copies[key] = copy
+    else:
+        copy.backup(connection.connection)
+        ContentType.objects.clear_cache()  # the copy's content types, not the flushed ones
+
+
 @pytest.fixture(autouse=True)
 def _browser_tests_start_from_reference_data(request):
     if request.node.get_closest_marker("browser"):

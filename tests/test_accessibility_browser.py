@@ -9,8 +9,6 @@ from casemgmt.work.management.commands.seed_demo import DEMO_PASSWORD
 from cases.models import Case, Client
 from meetings.models import Meeting
 
-from .test_csp_browser import demo  # noqa: F401  (the demo data, loaded once per test)
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SERIOUS = {"serious", "critical"}

@@ -1,7 +1,6 @@
 """Real pages in Debian's Chromium, driven by Playwright."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from casemgmt.work.management.commands.seed_demo import DEMO_PASSWORD
@@ -10,11 +9,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def log_in(page, live_server, username):

@@ -1,7 +1,6 @@
 """One worked example (the husband who withholds living expenses) clicked through every stage."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from casemgmt.work.management.commands.seed_demo import DEMO_PASSWORD
@@ -33,10 +32,7 @@ def save(page):
     expect(page.get_by_role("status").first).to_be_visible()
 
 
-def test_an_officer_and_a_supervisor_click_a_case_from_intake_to_the_end(
-    page, live_server, transactional_db
-):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_an_officer_and_a_supervisor_click_a_case_from_intake_to_the_end(page, live_server, demo):
     page.set_viewport_size({"width": 768, "height": 1024})  # a tablet at a home visit
     page.set_default_timeout(5000)
     log_in(page, live_server, "neung.cm")

@@ -3,7 +3,6 @@ a single violation (an inline script, style or handler the policy blocks), and t
 remain (Bootstrap, htmx, the signature pad) still work."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from casemgmt.work.management.commands.seed_demo import DEMO_PASSWORD
@@ -53,11 +52,6 @@ class Watch:
         self.page.wait_for_load_state("networkidle")
         for violation in self.page.evaluate("window.__cspViolations || []"):
             self.problems.append(f"{self.page.url}: {violation}")
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def test_the_main_pages_load_in_chromium_without_a_csp_violation(page, live_server, demo):

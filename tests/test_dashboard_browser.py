@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from cases.models import Case, Monitoring
 
 from .clock import at, today
-from .test_browser import demo, log_in  # noqa: F401 (fixture)
+from .test_browser import log_in
 
 pytestmark = [
     pytest.mark.browser,

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -18,10 +17,7 @@ from .factories import ClientFactory, dong
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_supervisor_decides_two_cases_in_a_conference_and_both_move(
-    page, live_server, transactional_db
-):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_a_supervisor_decides_two_cases_in_a_conference_and_both_move(page, live_server, demo):
     officer, leader = User.objects.get(username="neung.cm"), User.objects.get(username="neung.sv")
     to_select = lifecycle.run_to(Stage.SELECTION, officer=officer, supervisor=leader, example=lifecycle.EXAMPLES["school_grades"],
                                  client=ClientFactory(dong=dong("능동"), name="선정대상"))  # fmt: skip

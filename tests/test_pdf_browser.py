@@ -1,7 +1,6 @@
 """On a tablet at a home visit: the client signs the plan on the screen, the plan is kept signed."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from .test_browser_case import log_in
@@ -9,10 +8,7 @@ from .test_browser_case import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_client_signs_the_plan_on_a_tablet_and_the_signed_pdf_is_kept(
-    page, live_server, transactional_db
-):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_a_client_signs_the_plan_on_a_tablet_and_the_signed_pdf_is_kept(page, live_server, demo):
     from casemgmt.core.models import User
     from cases import services
     from cases.demo import EXAMPLES, plan_goals

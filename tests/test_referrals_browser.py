@@ -4,7 +4,6 @@ link a resource to a service, one more form sends the referral."""
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from casemgmt.work.management.commands.seed_demo import DEMO_PASSWORD
@@ -14,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def planning_case(transactional_db):
+def planning_case(demo):
     """The demo case of 능동 being planned: a plan with one health goal and no service yet, and
     a consent that names the provider of the best match."""
     from cases import services as case_services
@@ -22,7 +21,6 @@ def planning_case(transactional_db):
     from cases.models import Case
     from resources.models import Provider
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     case = Case.objects.get(
         dong__name="능동", stage="planning", client__name__in=DEMO_CASE_CLIENTS["능동"]
     )

@@ -1,17 +1,11 @@
 """The resource registry in Debian's Chromium, at tablet width."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from casemgmt.work.management.commands.seed_demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115  -- resources included
 
 
 def test_at_tablet_width_an_officer_searches_the_resources_and_opens_one(page, live_server, demo):

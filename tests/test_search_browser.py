@@ -7,7 +7,6 @@ from casemgmt.core.korean import initial_consonants
 from cases.models import Client
 
 from .test_accessibility_browser import _log_in
-from .test_csp_browser import demo  # noqa: F401  (the demo data)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from .test_accessibility_browser import _log_in, _violations
-from .test_csp_browser import Watch, demo  # noqa: F401  (the demo data)
+from .test_csp_browser import Watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
