@@ -111,7 +111,7 @@ def main():
         )
 
     officer, case, plan = plan_case(8, "벤치서명")
-    services.sign_plan(plan=plan, by=officer, method="paper")
+    services.sign_plan(plan=plan, by=officer, method="paper", manager_signed=True)
     browser = Browser()
     browser.force_login(officer)
     # A download of personal data carries its reason (casemgmt/core/downloads.py).

@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from . import services
 from .choices import NeedDomain
-from .models import ConsentMethod, Disposition, IntakeRoute, MonitoringMethod, Stage
+from .models import (
+    ConsentMethod,
+    Disposition,
+    GoalTerm,
+    GoalType,
+    IntakeRoute,
+    MonitoringMethod,
+    Stage,
+)
 
 EXAMPLES = {
     "frequent_illness": {
@@ -30,7 +38,7 @@ EXAMPLES = {
             (
                 NeedDomain.EDUCATION,
                 "또래 수준의 발달",
-                "1년 안에 발달 검사 결과가 정상 범위에 든다",
+                "1년 안에 아이의 발달 검사 결과가 정상 범위에 든다",
                 ["육아종합지원센터 발달 검사 의뢰"],
             ),
         ],
@@ -50,7 +58,7 @@ EXAMPLES = {
                 NeedDomain.EDUCATION,
                 "학업 능력 향상",
                 "한 학기 안에 평균 성적이 지금보다 30% 오른다",
-                ["학습진단 검사 의뢰", "대학생 자원봉사 학습 멘토링 연결"],
+                ["학습진단 검사(사례관리자가 시행)", "대학생 자원봉사 학습 멘토링 연결"],
             ),
         ],
     },
@@ -75,7 +83,7 @@ EXAMPLES = {
             (
                 NeedDomain.HEALTH,
                 "남편의 건강 회복",
-                "3개월 안에 남편의 불면증이 나아진다",
+                "3개월 안에 남편의 불면증이 해소된다",
                 ["복지관 중독 상담 연계"],
             ),
             (
@@ -87,12 +95,89 @@ EXAMPLES = {
             (
                 NeedDomain.FAMILY,
                 "안정적인 가정생활",
-                "6개월 동안 폭력 없는 생활이 이어진다",
+                "6개월 동안 가족 안에서 폭력 없는 생활이 이어진다",
                 ["가족상담 연계"],
             ),
         ],
     },
 }
+
+
+# Each assessed need of the examples, by domain: the current state and the client's own view in
+# that domain (the plan's problem and wish come from here, not from the intake), the need as 002
+# names it, and the goal's type (002) and term (001).
+NEEDS = {
+    "frequent_illness": {
+        NeedDomain.HEALTH: (
+            "아이가 감기와 장염으로 한 달에 열흘 넘게 병원에 다님",
+            "병원비를 지원해 주면 좋겠다고 함",
+            "건강 회복의 욕구",
+            GoalType.SOCIAL_ROLE_SKILLS,
+            GoalTerm.MID,
+        ),
+        NeedDomain.EDUCATION: (
+            "잦은 병치레로 아이의 말과 걸음이 또래보다 늦다는 말을 들음",
+            "또래만큼 자랐으면 좋겠다고 함",
+            "정상 발달의 욕구",
+            GoalType.SOCIAL_ROLE_SKILLS,
+            GoalTerm.LONG,
+        ),
+    },
+    "school_grades": {
+        NeedDomain.SOCIAL: (
+            "자녀가 성적 때문에 위축되어 친구를 잘 만나지 않음",
+            "아이가 기가 죽은 게 마음 아프다고 함",
+            "자존감 회복의 욕구",
+            GoalType.RELATIONSHIPS,
+            GoalTerm.MID,
+        ),
+        NeedDomain.EDUCATION: (
+            "중학생 자녀의 성적이 하위권임",
+            "학원비를 지원해 달라고 함",
+            "학업 능력 향상의 욕구",
+            GoalType.SOCIAL_ROLE_SKILLS,
+            GoalTerm.MID,
+        ),
+    },
+    "withheld_living_expenses": {
+        NeedDomain.FAMILY: (
+            "남편이 생활비를 주지 않아 가계 사정을 모름(기초 생활은 유지됨)",
+            "일자리를 소개해 달라고 함",
+            "평등한 부부 관계 회복의 욕구",
+            GoalType.RELATIONSHIPS,
+            GoalTerm.SHORT,
+        ),
+    },
+    "violence_and_drinking": {
+        NeedDomain.HEALTH: (
+            "남편이 술을 마시지 않으면 잠을 못 자고 우울해함",
+            "남편의 술버릇이 고쳐졌으면 한다고 함",
+            "남편의 건강 회복 욕구",
+            GoalType.HARMFUL_BEHAVIOUR,
+            GoalTerm.SHORT,
+        ),
+        NeedDomain.SAFETY: (
+            "남편이 술을 마시고 아이들을 때림(가정폭력 신고 이력 있음)",
+            "아이들과 내가 맞지 않게 해 달라고 함",
+            "자녀의 안전 확보 욕구",
+            GoalType.HARMFUL_BEHAVIOUR,
+            GoalTerm.SHORT,
+        ),
+        NeedDomain.FAMILY: (
+            "이혼을 생각하지만 가정을 지키고 싶은 마음도 있다고 함",
+            "이혼하도록 도와 달라고 함",
+            "안정적인 결혼생활의 욕구",
+            GoalType.RELATIONSHIPS,
+            GoalTerm.MID,
+        ),
+    },
+}
+for _key, _example in EXAMPLES.items():
+    _example["needs"] = NEEDS[_key]
+
+# Services the case manager gives herself (사례관리자 직접 제공): 002's "학습진단 검사 의뢰 혹은
+# 사례관리자가 시행".
+DIRECT_SERVICES = {"학습진단 검사(사례관리자가 시행)"}
 
 
 def intake(officer, client, example, disposition=Disposition.CASE_MANAGEMENT, on=None):
@@ -122,7 +207,8 @@ def assess(officer, case, example):
         needs=[
             {
                 "domain": domain,
-                "current_state": example["presenting_problem"],
+                "current_state": example["needs"][domain][0],
+                "client_view": example["needs"][domain][1],
                 "desired_state": purpose,
                 "change_strategy": goal,
                 "priority": n,
@@ -144,37 +230,50 @@ def select_with_consent(officer, supervisor, case):
         sharing_consent=True,
         shared_items=["basic", "progress"],
         agencies="광진종합사회복지관\n광진구 보건소",
+        sensitive_consent=True,
+        identifier_consent=True,
         method=ConsentMethod.SIGNED_PAPER,
     )
 
 
 def plan_goals(example, start=None):
     today = start or timezone.localdate()
-    return [
-        {
-            "domain": domain,
-            "problem": example["presenting_problem"],
-            "demand": example["demand"],
-            "need": purpose,
-            "purpose": purpose,
-            "goal": goal,
-            "items": [
-                {
-                    "service_content": service,
-                    "priority": p,
-                    "period": "단기",
-                    "start_date": today,
-                    "end_date": today + datetime.timedelta(days=90),
-                    "times_per_week": 1,
-                    "provider_name": "광진종합사회복지관",
-                    "person_in_charge": "김상담",
-                    "monitoring_method": MonitoringMethod.REGULAR_CONTACT,
-                }
-                for p, service in enumerate(service_list, start=1)
-            ],
-        }
-        for domain, purpose, goal, service_list in example["goals"]
-    ]
+    goals = []
+    for domain, purpose, goal, service_list in example["goals"]:
+        problem, wish, need, goal_type, term = example["needs"][domain]
+        goals.append(
+            {
+                "domain": domain,
+                "goal_type": goal_type,
+                "term": term,
+                "problem": problem,
+                "demand": wish,
+                "need": need,
+                "purpose": purpose,
+                "goal": goal,
+                "items": [
+                    _demo_item(service, p, today) for p, service in enumerate(service_list, start=1)
+                ],
+            }
+        )
+    return goals
+
+
+def _demo_item(service, priority, start):
+    direct = service in DIRECT_SERVICES
+    return {
+        "service_content": service,
+        "priority": priority,
+        "period": "단기",
+        "start_date": start,
+        "end_date": start + datetime.timedelta(days=90),
+        "times_per_week": 1,
+        # a direct service: ⑩ and ⑪ are filled in by the service (the case manager)
+        "by_case_manager": direct,
+        "provider_name": "" if direct else "광진종합사회복지관",
+        "person_in_charge": "" if direct else "김상담",
+        "monitoring_method": MonitoringMethod.REGULAR_CONTACT,
+    }
 
 
 def plan_and_sign(officer, case, example, start=None):
@@ -185,7 +284,9 @@ def plan_and_sign(officer, case, example, start=None):
         long_term_goal="가족이 스스로 생활을 꾸린다",
         goals=plan_goals(example, start=start),
     )
-    return services.sign_plan(plan=plan, by=officer, method=ConsentMethod.SIGNED_PAPER)
+    return services.sign_plan(
+        plan=plan, by=officer, method=ConsentMethod.SIGNED_PAPER, manager_signed=True
+    )
 
 
 def monitor_all(officer, case, status="achieved"):
@@ -377,10 +478,45 @@ def seed_demo_cases(*, dongs, officers, supervisors):
                 )
                 move(case, "reject", officer)
             else:
-                run_to(
+                case = run_to(
                     stage, officer=officer, supervisor=supervisor, client=client, example=example,
                     days_ago=DEMO_DAYS_AGO[dong_name].get(stage, 0),
                 )  # fmt: skip
+                if stage == Stage.MONITORING and dong_name == "능동":
+                    scores_and_supervision(case, officer=officer, supervisor=supervisor)
+
+
+def scores_and_supervision(case, *, officer, supervisor):
+    """Formal monitoring with a scale at two dates (the case page draws the change), and the team
+    leader's supervision on what to do next (on the timeline; the case manager is alerted)."""
+    from .supervision import record_supervision
+
+    today = timezone.localdate()
+    scale = "자아존중감 척도(Rosenberg)"
+    for days_ago, score, note in [
+        (35, 18, "심리상담 시작 전 자녀의 자존감 척도 측정"),
+        (5, 24, "심리상담 8회 뒤 다시 측정: 6점 오름"),
+    ]:
+        services.record_monitoring(
+            case=case,
+            by=officer,
+            date=today - datetime.timedelta(days=days_ago),
+            method=MonitoringMethod.FORMAL,
+            findings=note,
+            scale_name=scale,
+            scale_score=score,
+            scale_max=40,
+        )
+    record_supervision(
+        case=case,
+        by=supervisor,
+        date=today - datetime.timedelta(days=2),
+        kind="advice",
+        discussed="자존감 척도 점수가 올랐으나 어머니는 여전히 학원비 지원을 원함",
+        advice="점수 변화를 어머니와 함께 보고, 학습 멘토링이 성적에 주는 효과를 설명할 것",
+        action="다음 가정방문에서 척도 결과를 설명하고 멘토링 일정을 함께 정한다",
+        action_due=today + datetime.timedelta(days=7),
+    )
 
 
 # --- long plans (printed-form tests and the PDF benchmark) ------------------------------------------

@@ -6,8 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from casemgmt.core.forms import ModelMultipleChoiceField, VersionedFormMixin
+from casemgmt.core.korean import korean_date
 from casemgmt.core.uploads import XlsxFileField
+from casemgmt.core.widgets import DatalistInput
 
+from . import goal_checks
 from .models import (
     Assessment,
     AssessmentNeed,
@@ -35,8 +38,12 @@ from .models import (
     ServicePlan,
     SharedItem,
     Stage,
+    Supervision,
 )
-from .services import SELECTED_NEEDS_TYPE
+from .models.intake import InvestigationMethod
+from .models.records import COMMON_SCALES
+from .services import DIRECT_PROVIDER_NAME, DIRECT_WITH_PROVIDER, SELECTED_NEEDS_TYPE
+from .special_consent import HEALTH_NEEDS_CONSENT, RESIDENT_NUMBER_NEEDS_CONSENT, SpecialConsent
 
 PHONE_RE = re.compile(r"^0\d{1,2}-?\d{3,4}-?\d{4}$")
 
@@ -96,18 +103,26 @@ class ClientForm(VersionedFormMixin, forms.ModelForm):
             "health_notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, consent=None, **kwargs):
         super().__init__(*args, **kwargs)
+        consent = consent or SpecialConsent()
         self.stored_resident_number = self.instance.resident_number if self.instance.pk else ""
         self.initial["resident_number"] = ""
         field = self.fields["resident_number"]
-        if self.stored_resident_number:
+        if not consent.identifier:
+            # Not recorded, and not shown back, without the separate consent (PIPA Art. 24).
+            field.disabled = True
+            field.help_text = RESIDENT_NUMBER_NEEDS_CONSENT
+            if not self.stored_resident_number:
+                del self.fields["remove_resident_number"]
+        elif self.stored_resident_number:
             field.help_text = RESIDENT_NUMBER_KEEP_HELP % {
                 "masked": self.instance.resident_number_masked
             }
         else:
             field.help_text = RESIDENT_NUMBER_HELP
             del self.fields["remove_resident_number"]
+        _guard_health_notes(self, consent)
 
     def clean_resident_number(self):
         return (
@@ -118,13 +133,31 @@ class ClientForm(VersionedFormMixin, forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("remove_resident_number"):
             cleaned["resident_number"] = ""
-        return cleaned
+        return _keep_hidden_health_notes(self, cleaned)
 
     def clean_phone(self):
         value = self.cleaned_data["phone"].strip()
         if value and not PHONE_RE.match(value):
             raise forms.ValidationError(PHONE_INVALID)
         return value
+
+
+def _guard_health_notes(form, consent):
+    """Without the separate consent to sensitive data (PIPA Art. 23) the health notes can be
+    neither written nor read here: the field is shown empty and disabled, with the reason, and
+    what is stored stays as it is."""
+    if consent.sensitive:
+        return
+    field = form.fields["health_notes"]
+    field.disabled = True
+    field.help_text = HEALTH_NEEDS_CONSENT
+    form.initial["health_notes"] = ""
+
+
+def _keep_hidden_health_notes(form, cleaned):
+    if form.fields["health_notes"].disabled:
+        cleaned["health_notes"] = form.instance.health_notes if form.instance.pk else ""
+    return cleaned
 
 
 class ClientFilterForm(forms.Form):
@@ -181,9 +214,19 @@ class IntakeForm(forms.ModelForm):
             "disposition_note": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, open_discovery=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["disposition"].required = True
+        if open_discovery:
+            # The discovery entries this intake closes: how was the person actually met?
+            self.fields["investigation_method"] = forms.ChoiceField(
+                label=_("How the reported household was met"),
+                choices=[("", "---------"), *InvestigationMethod.choices],
+                help_text=_(
+                    "This intake closes the discovery report of %(reports)s as taken to intake."
+                )
+                % {"reports": ", ".join(korean_date(e.received_on) for e in open_discovery)},
+            )
 
 
 class AssessmentForm(VersionedFormMixin, forms.ModelForm):
@@ -271,7 +314,8 @@ class ConsentForm(forms.ModelForm):
         model = Consent
         fields = [
             "services_consent", "sharing_consent", "shared_items", "providers", "agencies",
-            "valid_from", "valid_until", "method", "witness_name",
+            "sensitive_consent", "identifier_consent", "valid_from", "valid_until", "method",
+            "witness_name",
         ]  # fmt: skip
         widgets = {
             "valid_from": DateInput(),
@@ -323,13 +367,75 @@ class PlanForm(VersionedFormMixin, forms.ModelForm):
 
 
 class PlanGoalForm(forms.ModelForm):
+    """A goal row of the plan. The goal checks of seed 002 (cases.goal_checks) give hints, not
+    refusals: a goal with hints is shown again with them beside the field and saved only when
+    the officer ticks "save as it is" (``needs_confirmation``); the kept hints are recorded."""
+
+    keep_as_is = forms.BooleanField(
+        label=_("Save as it is"),
+        required=False,
+        help_text=_("Keep the goal despite the hints above: your choice is recorded on the goal."),
+    )
+    seen_hints = forms.CharField(required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = PlanGoal
-        fields = ["domain", "problem", "demand", "need", "purpose", "goal"]
+        fields = ["domain", "goal_type", "term", "problem", "demand", "need", "purpose", "goal"]
         widgets = {
             f: forms.Textarea(attrs={"rows": 2})
             for f in ["problem", "demand", "need", "purpose", "goal"]
         }
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.hints = []
+        self.needs_confirmation = False
+        self.acknowledged_hints = []
+
+    def clean(self):
+        data = super().clean()
+        self.hints = goal_checks.check_goal(
+            goal=data.get("goal") or "",
+            purpose=data.get("purpose") or "",
+            need=data.get("need") or "",
+            problem=data.get("problem") or "",
+            other_needs=self._other_needs(),
+            people=self._people(),
+        )
+        codes = [hint.code for hint in self.hints]
+        seen = set(filter(None, (data.get("seen_hints") or "").split(",")))
+        kept = bool(data.get("keep_as_is")) and set(codes) <= seen
+        self.acknowledged_hints = codes if kept else []
+        self.needs_confirmation = bool(codes) and not kept
+        if codes and not kept:
+            # Shown again: the hints now on the page are the ones the tick will keep.
+            shown = self.data.copy()
+            shown[self.add_prefix("seen_hints")] = ",".join(codes)
+            shown.pop(self.add_prefix("keep_as_is"), None)
+            self.data = shown
+        return data
+
+    def _post_clean(self):
+        super()._post_clean()
+        # A hidden field shows no error of its own: say it above the form.
+        if "seen_hints" in self.errors:
+            self.add_error(None, self.errors.pop("seen_hints"))
+
+    def _other_needs(self):
+        if self.plan is None:
+            return []
+        return list(self.plan.goals.values_list("need", flat=True))
+
+    def _people(self):
+        if self.plan is None:
+            return []
+        client = self.plan.case.client
+        return [client.name, *client.household.values_list("name", flat=True)]
+
+    def goal_data(self):
+        """The PlanGoal fields, for the service."""
+        return {f: v for f, v in self.cleaned_data.items() if f in self._meta.fields}
 
 
 class PlanItemForm(forms.ModelForm):
@@ -337,7 +443,8 @@ class PlanItemForm(forms.ModelForm):
         model = PlanItem
         fields = [
             "goal", "service_content", "priority", "period", "start_date", "end_date", "times_per_week",
-            "resource", "provider", "provider_name", "person_in_charge", "monitoring_method",
+            "by_case_manager", "resource", "provider", "provider_name", "person_in_charge",
+            "monitoring_method",
         ]  # fmt: skip
         widgets = {
             "start_date": DateInput(),
@@ -345,10 +452,14 @@ class PlanItemForm(forms.ModelForm):
             "service_content": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, plan, user, **kwargs):
+    def __init__(self, *args, plan, user, manager_name="", **kwargs):
         super().__init__(*args, **kwargs)
         from resources.models import Provider, Resource
 
+        # 사례관리자 직접 제공: the person in charge is the case manager (static/js/plan_item.js
+        # fills it in as the box is ticked; clean() does it without script).
+        self.manager_name = manager_name
+        self.fields["by_case_manager"].widget.attrs["data-manager-name"] = manager_name
         self.fields["goal"].queryset = plan.goals.all()
         # Choice lists are scoped exactly like the registry's own pages.
         self.fields["resource"].queryset = (
@@ -370,6 +481,13 @@ class PlanItemForm(forms.ModelForm):
         ):
             self.add_error("end_date", END_BEFORE_START)
         resource, provider = data.get("resource"), data.get("provider")
+        if data.get("by_case_manager"):
+            if resource is not None or provider is not None:
+                self.add_error("by_case_manager", DIRECT_WITH_PROVIDER)
+            data["provider_name"] = str(DIRECT_PROVIDER_NAME)
+            if not data.get("person_in_charge"):
+                data["person_in_charge"] = self.manager_name
+            return data
         if resource is not None and provider is None:
             data["provider"] = provider = resource.provider
         if not data.get("provider_name"):
@@ -383,9 +501,25 @@ class PlanItemForm(forms.ModelForm):
 
 
 class SignPlanForm(forms.Form):
-    method = forms.ChoiceField(label=_("How the client signed"), choices=ConsentMethod.choices)
+    """A signature given outside the app (paper, or verbal before a witness): the on-screen
+    signature has its own page with both pads."""
+
+    method = forms.ChoiceField(
+        label=_("How the client signed"),
+        choices=[(v, label) for v, label in ConsentMethod.choices if v != ConsentMethod.ON_SCREEN],
+    )
     signed_on = forms.DateField(
         label=_("Signed on"), widget=DateInput(), initial=timezone.localdate
+    )
+    client_signer = forms.CharField(
+        label=_("Signed for the client by (guardian)"),
+        required=False,
+        max_length=60,
+        help_text=_("Only when a guardian signed: name and relation, e.g. 김영희 (딸)."),
+    )
+    manager_signed = forms.BooleanField(
+        label=_("I signed the copy too, as case manager (⑮)."),
+        error_messages={"required": _("The plan needs the case manager's signature (⑮) too.")},
     )
 
 
@@ -403,13 +537,26 @@ class InterventionForm(forms.ModelForm):
 
 
 class MonitoringForm(forms.ModelForm):
+    """A monitoring record; formal monitoring adds a scale and the client's score (both or
+    neither: the errors come from ``Monitoring.clean``, on the field)."""
+
     class Meta:
         model = Monitoring
-        fields = ["plan_item", "date", "method", "findings", "client_change", "item_status"]
+        fields = [
+            "plan_item", "date", "method", "findings", "client_change", "item_status",
+            "scale_name", "scale_score", "scale_max",
+        ]  # fmt: skip
         widgets = {
             "date": DateInput(),
             "findings": forms.Textarea(attrs={"rows": 3}),
             "client_change": forms.Textarea(attrs={"rows": 2}),
+            "scale_name": DatalistInput(options=COMMON_SCALES),
+            "scale_score": forms.NumberInput(
+                attrs={"step": "any", "min": "0", "inputmode": "decimal"}
+            ),
+            "scale_max": forms.NumberInput(
+                attrs={"step": "any", "min": "0", "inputmode": "decimal"}
+            ),
         }
 
     def __init__(self, *args, case, **kwargs):
@@ -521,6 +668,13 @@ class HouseholdMemberForm(VersionedFormMixin, forms.ModelForm):
             "health_notes",
         ]
         widgets = {"birth_date": DateInput(), "health_notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, consent=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _guard_health_notes(self, consent or SpecialConsent())
+
+    def clean(self):
+        return _keep_hidden_health_notes(self, super().clean())
 
     def clean_phone(self):
         value = self.cleaned_data["phone"].strip()
@@ -681,19 +835,45 @@ class SignOnScreenForm(forms.Form):
     )
 
     def clean_signature(self):
-        import base64
-        import binascii
+        return _signature_png(self.cleaned_data.get("signature", ""))
 
-        value = self.cleaned_data.get("signature", "")
-        if not value.startswith(SIGNATURE_DATA_PREFIX):
-            raise forms.ValidationError(SIGNATURE_MISSING)
+
+def _signature_png(value):
+    """The PNG bytes of a signature drawn by static/js/signature.js (a data URL)."""
+    import base64
+    import binascii
+
+    if not value.startswith(SIGNATURE_DATA_PREFIX):
+        raise forms.ValidationError(SIGNATURE_MISSING)
+    try:
+        data = base64.b64decode(value[len(SIGNATURE_DATA_PREFIX) :], validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise forms.ValidationError(SIGNATURE_MISSING) from exc
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise forms.ValidationError(SIGNATURE_MISSING)
+    return data
+
+
+class PlanSignOnScreenForm(SignOnScreenForm):
+    """Both signatures of the plan on the tablet: ⑭ the client (or a guardian), ⑮ the officer."""
+
+    manager_signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    client_signer = forms.CharField(
+        label=_("Signed for the client by (guardian)"),
+        required=False,
+        max_length=60,
+        help_text=_("Only when a guardian signs: name and relation, e.g. 김영희 (딸)."),
+    )
+
+    def clean_manager_signature(self):
+        value = self.cleaned_data.get("manager_signature", "")
         try:
-            data = base64.b64decode(value[len(SIGNATURE_DATA_PREFIX) :], validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise forms.ValidationError(SIGNATURE_MISSING) from exc
-        if not data.startswith(b"\x89PNG\r\n\x1a\n"):
-            raise forms.ValidationError(SIGNATURE_MISSING)
-        return data
+            return _signature_png(value)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(MANAGER_SIGNATURE_MISSING) from exc
+
+
+MANAGER_SIGNATURE_MISSING = _("Sign as case manager (⑮) inside the second box.")
 
 
 class PrintPeriodForm(forms.Form):
@@ -715,15 +895,44 @@ class DuplicateCheckForm(forms.Form):
 
 
 class SignConsentOnScreenForm(SignOnScreenForm):
-    """The consent form signed on the tablet: the consent's own date stays the date."""
+    """The consent form signed on the tablet: the consent's own date stays the date. The
+    separate consents (PIPA Art. 23 and 24) the client gave are each signed in their own box."""
 
     confirmed = forms.BooleanField(
         label=_("The client has read the consent form (or had it read out) and signs it."),
     )
+    sensitive_signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    identifier_signature = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, consent=None, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["signed_on"]
+        self.separate_pads = []
+        for name, given, label in (
+            ("sensitive_signature", consent is not None and consent.sensitive_consent,
+             _("Signature for health and disability information (sensitive data)")),
+            ("identifier_signature", consent is not None and consent.identifier_consent,
+             _("Signature for the resident registration number (unique identifier)")),
+        ):  # fmt: skip
+            if given:
+                self.separate_pads.append((self[name], label))
+            else:
+                del self.fields[name]
+
+    def _separate(self, name):
+        try:
+            return _signature_png(self.cleaned_data.get(name, ""))
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(SEPARATE_SIGNATURE_MISSING) from exc
+
+    def clean_sensitive_signature(self):
+        return self._separate("sensitive_signature")
+
+    def clean_identifier_signature(self):
+        return self._separate("identifier_signature")
+
+
+SEPARATE_SIGNATURE_MISSING = _("This separate consent needs its own signature in its box.")
 
 
 class DeadlinePolicyForm(VersionedFormMixin, forms.ModelForm):
@@ -731,5 +940,22 @@ class DeadlinePolicyForm(VersionedFormMixin, forms.ModelForm):
         model = DeadlinePolicy
         fields = [
             "assessment_days", "selection_days", "plan_days", "intake_to_plan_days",
-            "follow_up_interval_days", "referral_answer_days",
+            "follow_up_interval_days", "referral_answer_days", "discovery_investigation_days",
+            "follow_up_period_days", "plan_approval_required",
         ]  # fmt: skip
+
+
+# --- supervision ------------------------------------------------------------------------------------
+class SupervisionForm(VersionedFormMixin, forms.ModelForm):
+    """슈퍼비전: what was discussed, the advice, what the case manager will do (and by when)."""
+
+    class Meta:
+        model = Supervision
+        fields = ["date", "kind", "discussed", "advice", "action", "action_due"]
+        widgets = {
+            "date": DateInput(),
+            "discussed": forms.Textarea(attrs={"rows": 3}),
+            "advice": forms.Textarea(attrs={"rows": 3}),
+            "action": forms.Textarea(attrs={"rows": 2}),
+            "action_due": DateInput(),
+        }

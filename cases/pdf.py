@@ -42,16 +42,22 @@ def png_data_url(png: bytes | None) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def plan_context(*, plan, signature_png=None, signature_note=""):
+def plan_context(*, plan, signature_png=None, signature_note="", manager_signature_png=None):
     case = plan.case
+    people = _people(case)
+    if plan.manager_signed_by_id:
+        signer = plan.manager_signed_by
+        people["manager_name"] = signer.name or signer.get_username()
     items = list(
         plan.items.select_related("goal").order_by("goal__order", "goal_id", "priority", "id")
     )
     starts = [item.start_date for item in items]
     return {
-        **_people(case),
+        **people,
         "plan": plan,
         "items": items,
+        "client_signer": plan.client_signer,
+        "manager_signature_image": png_data_url(manager_signature_png),
         "statuses": ItemStatus.choices,
         "start_date": plan.signed_on or (min(starts) if starts else None),
         "signed_on": plan.signed_on,
@@ -85,10 +91,15 @@ def _labels(values):
     return [labels[v] for v in values if v in labels]
 
 
-def consent_context(*, consent, signature_png=None, signature_note=""):
+def consent_context(
+    *, consent, signature_png=None, signature_note="", sensitive_signature_png=None,
+    identifier_signature_png=None,
+):  # fmt: skip
     case = consent.case
     return {
         "signature_image": png_data_url(signature_png),
+        "sensitive_signature_image": png_data_url(sensitive_signature_png),
+        "identifier_signature_image": png_data_url(identifier_signature_png),
         "signature_note": signature_note,
         **_people(case),
         "consent": consent,
@@ -98,6 +109,8 @@ def consent_context(*, consent, signature_png=None, signature_note=""):
         "signed_on": consent.valid_from,
         "not_services": not consent.services_consent,
         "not_sharing": not consent.sharing_consent,
+        "not_sensitive": not consent.sensitive_consent,
+        "not_identifier": not consent.identifier_consent,
     }
 
 
@@ -112,18 +125,25 @@ def blank_consent_context():
 
 
 def monitoring_context(*, case, plan, date_from=None, date_to=None):
-    rows = []
-    for item in plan.items.select_related("goal").order_by("goal__order", "priority", "id"):
-        records = item.monitorings.all().order_by("date", "id")
+    """Each item of the plan with its monitoring records of the period; then the records tied
+    to no item (e.g. a scale measuring the client's change as a whole)."""
+
+    def in_period(records):
+        records = records.order_by("date", "id")
         if date_from:
             records = records.filter(date__gte=date_from)
         if date_to:
             records = records.filter(date__lte=date_to)
-        rows.append((item, list(records)))
+        return list(records)
+
+    rows = []
+    for item in plan.items.select_related("goal").order_by("goal__order", "priority", "id"):
+        rows.append((item, in_period(item.monitorings.all())))
     return {
         **_people(case),
         "plan": plan,
         "rows": rows,
+        "general_records": in_period(case.monitorings.filter(plan_item__isnull=True)),
         "date_from": date_from,
         "date_to": date_to,
         "statuses": ItemStatus.choices,

@@ -3,6 +3,7 @@
 Both load through the scoped door like the record's own page: another dong gets 404.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -12,6 +13,7 @@ from casemgmt.core.models import AccessAction
 
 from .models import Case, Client
 from .selectors import case_change_history, client_change_history
+from .special_consent import NOT_SHOWN_RESIDENT_NUMBER, special_consent
 
 
 @require_safe
@@ -50,6 +52,8 @@ def client_resident_number(request, pk):
         action=AccessAction.VIEW,
         reason=form.cleaned_data["reason"] if unmask else "",
     )
+    if not special_consent(client).identifier:  # withdrawn or never given: held, not shown
+        raise PermissionDenied(NOT_SHOWN_RESIDENT_NUMBER)
     return render(
         request,
         "cases/resident_number.html",

@@ -1,6 +1,7 @@
 import datetime
 
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -174,17 +175,68 @@ def waiting_for(*, user):
     return waiting
 
 
+def plain_number(value):
+    """18.00 → "18", 18.50 → "18.5": a score as an officer writes it."""
+    return format(value.normalize(), "f") if value is not None else ""
+
+
+def scale_score_text(name, score, maximum=None):
+    """A score as an officer reads it: 우울 척도(CES-D) 18/60점, or without a maximum … 18점."""
+    if maximum is not None:
+        return _("%(scale)s %(score)s/%(max)s points") % {
+            "scale": name,
+            "score": plain_number(score),
+            "max": plain_number(maximum),
+        }
+    return _("%(scale)s %(score)s points") % {"scale": name, "score": plain_number(score)}
+
+
+def _supervision_detail(supervision):
+    lines = [
+        _("Discussed: %(text)s") % {"text": supervision.discussed},
+        _("Advice: %(text)s") % {"text": supervision.advice},
+    ]
+    if supervision.action_due:
+        lines.append(
+            _("The case manager will: %(text)s (by %(due)s)")
+            % {"text": supervision.action, "due": korean_date(supervision.action_due)}
+        )
+    else:
+        lines.append(_("The case manager will: %(text)s") % {"text": supervision.action})
+    return "\n".join(lines)
+
+
+def scale_series(*, case):
+    """Each scale used in the case's monitoring, with its scores in date order: one query for
+    all scales. [{"name", "maximum", "scores": [{"date", "score", "maximum"}]}], by scale name."""
+    rows = (
+        case.monitorings.exclude(scale_name="")
+        .filter(scale_score__isnull=False)
+        .order_by("scale_name", "date", "id")
+        .values_list("scale_name", "date", "scale_score", "scale_max")
+    )
+    series = {}
+    for name, date, score, maximum in rows:
+        entry = series.setdefault(name, {"name": name, "maximum": None, "scores": []})
+        entry["scores"].append({"date": date, "score": score, "maximum": maximum})
+        if maximum is not None:
+            entry["maximum"] = maximum  # the latest stated maximum draws the chart
+    return list(series.values())
+
+
 def case_timeline(*, case):
     """Everything that happened in the case, newest first: one query per kind of record."""
     events = []
 
-    def add(when, kind, title, *, at, detail="", by=None):
-        """``when``: the day it happened; ``at``: when it was written, to order events of a day."""
+    def add(when, kind, title, *, at, detail="", by=None, url=None):
+        """``when``: the day it happened; ``at``: when it was written, to order events of a day;
+        ``url``: the record's own page, if it has one."""
         if isinstance(when, datetime.datetime):
             when = timezone.localtime(when).date()
         events.append(
-            {"date": when, "at": at, "kind": kind, "title": title, "detail": detail, "by": by}
-        )
+            {"date": when, "at": at, "kind": kind, "title": title, "detail": detail, "by": by,
+             "url": url}
+        )  # fmt: skip
 
     for change in case.stage_changes.select_related("by"):
         title = _("Stage: %(from)s → %(to)s") % {
@@ -229,7 +281,13 @@ def case_timeline(*, case):
         )
     for m in case.monitorings.select_related("created_by"):
         title = _("Monitoring: %(method)s") % {"method": m.get_method_display()}
+        if m.scale_name:
+            title += f" · {scale_score_text(m.scale_name, m.scale_score, m.scale_max)}"
         add(m.date, "monitoring", title, at=m.created_at, detail=m.findings, by=m.created_by)
+    for s in case.supervisions.select_related("supervisor"):
+        title = _("Supervision: %(kind)s") % {"kind": s.get_kind_display()}
+        add(s.date, "supervision", title, at=s.created_at, detail=_supervision_detail(s),
+            by=s.supervisor, url=reverse("cases:supervision_detail", args=[case.pk, s.pk]))  # fmt: skip
     for e in case.evaluations.select_related("created_by"):
         add(e.evaluated_on, "evaluation", _("Evaluation"), at=e.created_at, detail=e.outcome_evaluation,
             by=e.created_by)  # fmt: skip
@@ -297,6 +355,23 @@ def discovery_counts(*, user):
         "pending": visible.count(),
         "overdue": visible.filter(due_on__lt=timezone.localdate()).count(),
     }
+
+
+def open_discovery_for_client(*, client, user):
+    """The client's entries still waiting in the discovery queue (same dong and name, and the
+    same birth date, or the same phone when the report gave no birth date), as the user may see
+    them: an intake for this client resolves them."""
+    from django.db.models import Q
+
+    same_person = Q(birth_date=client.birth_date)
+    if client.phone:
+        same_person |= Q(birth_date__isnull=True, phone=client.phone)
+    return (
+        DiscoveryEntry.objects.for_user(user)
+        .filter(same_person, dong_id=client.dong_id, name=client.name)
+        .filter(result=DiscoveryResult.PENDING)
+        .order_by("received_on", "id")
+    )
 
 
 def client_for_discovery(*, entry):
@@ -409,11 +484,20 @@ def _short(text, length=30):
 
 def case_change_history(*, case, limit=300):
     """Every change to the case and its records (assessment, selection, consent, plan with its
-    goals and items, closure, the conferences' decisions), newest first: one query per kind."""
+    goals and items, closure, supervision, the conferences' decisions), newest first: one query
+    per kind."""
     from casemgmt.core.history import history_entries
     from meetings.models import AgendaItem, Decision
 
-    from .models import AssessmentNeed, Closure, Consent, PlanGoal, PlanItem, ServicePlan
+    from .models import (
+        AssessmentNeed,
+        Closure,
+        Consent,
+        PlanGoal,
+        PlanItem,
+        ServicePlan,
+        Supervision,
+    )
 
     plan_ids = list(case.plans.values_list("pk", flat=True))
     assessment_numbers = dict(case.assessments.values_list("pk", "number"))
@@ -446,6 +530,8 @@ def case_change_history(*, case, limit=300):
          lambda r: f"v{numbers.get(r.plan_id, '?')} {PlanItem._meta.verbose_name}: "
                    f"{_short(r.service_content)}"),
         (Closure, rows(Closure, case_id=case.pk), lambda r: str(Closure._meta.verbose_name)),
+        (Supervision, rows(Supervision, case_id=case.pk),
+         lambda r: f"{Supervision._meta.verbose_name} ({korean_date(r.date)})"),
         (Decision, rows(Decision, item_id__in=item_ids),
          lambda r: str(Decision._meta.verbose_name)),
     ]  # fmt: skip

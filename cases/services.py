@@ -18,7 +18,7 @@ from casemgmt.core.korean import korean_date, with_particle
 from casemgmt.core.models import Dong
 from casemgmt.core.versioning import save_versioned
 
-from . import alerts, schedule
+from . import alerts, goal_checks, schedule
 from .models import (
     AlertKind,
     Assessment,
@@ -50,8 +50,9 @@ from .models import (
     ServicePlan,
     Stage,
 )
-from .models.case import GUARDS, latest_assessment, latest_plan
-from .models.intake import InvestigationMethod
+from .models.case import GUARDS, latest_assessment, latest_plan, plan_approval_required
+from .models.intake import IntakeRoute, InvestigationMethod
+from .special_consent import check_client_values
 
 CLIENT_FIELDS = [
     "name",
@@ -131,6 +132,10 @@ def create_client(*, by, **data) -> Client:
     for field in CLIENT_FIELDS:
         if field in data:
             setattr(client, field, data[field])
+    # A new client has no consent yet: no resident number, no health notes (special_consent).
+    check_client_values(
+        client, resident_number=client.resident_number, health_notes=client.health_notes
+    )
     client.full_clean()
     client.save()
     return client
@@ -138,6 +143,12 @@ def create_client(*, by, **data) -> Client:
 
 def update_client(*, client, by, expected_version, **data) -> Client:
     ensure_can_edit(by, client)
+    before = {"resident_number": client.resident_number, "health_notes": client.health_notes}
+    check_client_values(
+        client, before=before,
+        resident_number=data.get("resident_number", before["resident_number"]),
+        health_notes=data.get("health_notes", before["health_notes"]),
+    )  # fmt: skip
     for field in CLIENT_FIELDS:
         if field in data:
             setattr(client, field, data[field])
@@ -179,28 +190,48 @@ def restore_client(*, client, by) -> Client:
 
 # --- intake and opening a case ----------------------------------------------------------------------
 @transaction.atomic
-def record_intake(*, client, by, primary_manager=None, discovery=None, **data) -> Intake:
+def record_intake(
+    *, client, by, primary_manager=None, discovery=None, investigation_method="", **data
+) -> Intake:
     """Record initial counselling. Disposition ③ opens a case; ①, ② and ④ end here.
 
-    From the discovery queue, the entry is closed as taken to intake, so it leaves the queue.
+    Discovery closes itself: the entry the intake started from, and any other entry of this
+    client still waiting in the queue (selectors.open_discovery_for_client), is closed as taken
+    to intake with the way the officer actually met the person (``investigation_method``; when
+    not given, the intake's route says it: a walk-in was met at the centre, else a home visit).
     """
+    from .selectors import open_discovery_for_client
+
     ensure_can_edit(by, client)
-    intake = Intake(
-        client=client, counselled_by=by, created_by=by, updated_by=by, discovery=discovery, **data
-    )
-    intake.full_clean()
-    intake.save()
     if discovery is not None:
         ensure_can_edit(by, discovery)
         if discovery.result != DiscoveryResult.PENDING:
             raise ApplicationError(DISCOVERY_ALREADY_CLOSED)
-        discovery.result = DiscoveryResult.TO_INTAKE
-        discovery.investigated_on = discovery.investigated_on or intake.intake_date
-        discovery.investigation_method = discovery.investigation_method or InvestigationMethod.VISIT
-        discovery.updated_by = by
-        discovery.version += 1
-        discovery.full_clean()
-        discovery.save()
+    pending = [discovery] if discovery is not None else []
+    pending += [
+        e
+        for e in open_discovery_for_client(client=client, user=by).select_for_update()
+        if discovery is None or e.pk != discovery.pk
+    ]
+    intake = Intake(
+        client=client, counselled_by=by, created_by=by, updated_by=by,
+        discovery=pending[0] if pending else None, **data,
+    )  # fmt: skip
+    intake.full_clean()
+    intake.save()
+    method = investigation_method or (
+        InvestigationMethod.OFFICE
+        if intake.route == IntakeRoute.WALK_IN
+        else InvestigationMethod.VISIT
+    )
+    for entry in pending:
+        entry.result = DiscoveryResult.TO_INTAKE
+        entry.investigated_on = entry.investigated_on or intake.intake_date
+        entry.investigation_method = entry.investigation_method or method
+        entry.updated_by = by
+        entry.version += 1
+        entry.full_clean()
+        entry.save()
     if intake.disposition == Disposition.CASE_MANAGEMENT:
         open_case(intake=intake, by=by, primary_manager=primary_manager or by)
     return intake
@@ -249,7 +280,7 @@ def move_case(*, case, transition, by, note="") -> Case:
             _("Someone else moved this case meanwhile: it is now at %(stage)s.")
             % {"stage": case.get_stage_display()}
         )
-    move = next((m for m in case.moves() if m["name"] == transition), None)
+    move = next((m for m in case.moves(every=True) if m["name"] == transition), None)
     if move is None:
         raise ApplicationError(MOVE_UNKNOWN)
     if move["missing"]:
@@ -520,10 +551,14 @@ def create_plan(*, case, by, short_term_goal, long_term_goal, goals=()) -> Servi
 
 
 def _goals_of(plan):
-    goal_fields = ["domain", "problem", "demand", "need", "purpose", "goal", "order"]
+    goal_fields = [
+        "domain", "goal_type", "term", "problem", "demand", "need", "purpose", "goal", "order",
+        "acknowledged_hints", "hints_acknowledged_by", "hints_acknowledged_at",
+    ]  # fmt: skip
     item_fields = [
         "service_content", "priority", "period", "start_date", "end_date", "times_per_week",
-        "resource", "provider", "provider_name", "person_in_charge", "monitoring_method",
+        "resource", "provider", "provider_name", "person_in_charge", "by_case_manager",
+        "monitoring_method",
     ]  # fmt: skip
     return [
         {
@@ -543,7 +578,7 @@ def _write_goals(plan, goals):
         goal.full_clean()
         goal.save()
         for item_data in items:
-            item = PlanItem(plan=plan, goal=goal, **item_data)
+            item = PlanItem(plan=plan, goal=goal, **_direct_service(plan, dict(item_data)))
             item.full_clean()
             item.save()
 
@@ -562,28 +597,60 @@ def update_plan(*, plan, by, expected_version, **data) -> ServicePlan:
 
 
 @transaction.atomic
-def add_plan_goal(*, plan, by, **data) -> PlanGoal:
+def add_plan_goal(*, plan, by, acknowledged_hints=(), **data) -> PlanGoal:
+    """``acknowledged_hints``: the codes of the goal checks' hints (cases.goal_checks) the
+    officer saw and chose to keep the goal despite; recorded with who and when."""
     ensure_can_edit(by, plan.case)
     if plan.is_signed:
         raise ApplicationError(PLAN_SIGNED_FROZEN)
-    goal = PlanGoal(plan=plan, order=plan.goals.count() + 1, **data)
+    kept = [code for code in goal_checks.CODES if code in set(acknowledged_hints)]
+    goal = PlanGoal(
+        plan=plan,
+        order=plan.goals.count() + 1,
+        acknowledged_hints=kept,
+        hints_acknowledged_by=by if kept else None,
+        hints_acknowledged_at=timezone.now() if kept else None,
+        **data,
+    )
     goal.full_clean()
     goal.save()
     return goal
 
 
+#: ⑩ as printed for a service the case manager gives herself (counselling, accompanying).
+DIRECT_PROVIDER_NAME = _("provided by the case manager")
+DIRECT_WITH_PROVIDER = _(
+    "A service the case manager gives herself has no resource or provider: clear them, or "
+    "untick the box."
+)
+
+
 @transaction.atomic
 def add_plan_item(*, plan, goal, by, **data) -> PlanItem:
+    """A service item of the plan. ``by_case_manager``: the case manager gives it herself (no
+    provider; ⑩ printed as such, ⑪ her name unless another is written)."""
     ensure_can_edit(by, plan.case)
     if goal.plan_id != plan.pk:
         raise ApplicationError(MOVE_UNKNOWN)
     _ensure_registry_visible(by, resource=data.get("resource"), provider=data.get("provider"))
     if plan.is_signed:
         raise ApplicationError(PLAN_SIGNED_FROZEN)
-    item = PlanItem(plan=plan, goal=goal, **data)
+    item = PlanItem(plan=plan, goal=goal, **_direct_service(plan, data))
     item.full_clean()
     item.save()
     return item
+
+
+def _direct_service(plan, data):
+    """A service the case manager gives herself: no provider; ⑩ printed as such and ⑪ her name
+    unless another is written."""
+    if not data.get("by_case_manager"):
+        return data
+    if data.get("resource") is not None or data.get("provider") is not None:
+        raise ApplicationError(DIRECT_WITH_PROVIDER)
+    data["provider_name"] = str(DIRECT_PROVIDER_NAME)
+    data["person_in_charge"] = data.get("person_in_charge") or plan.case.primary_manager.name
+    return data
 
 
 def _ensure_registry_visible(by, *, resource=None, provider=None):
@@ -596,33 +663,62 @@ def _ensure_registry_visible(by, *, resource=None, provider=None):
 
 
 @transaction.atomic
-def sign_plan(*, plan, by, method, signed_on=None, signature_png=None) -> ServicePlan:
-    """Record the client's signature. From now on the version is frozen.
+def sign_plan(
+    *, plan, by, method, signed_on=None, signature_png=None, manager_signature_png=None,
+    manager_signed=False, client_signer="",
+) -> ServicePlan:  # fmt: skip
+    """Record both signatures, ⑭ the client's (or a guardian's: ``client_signer``) and ⑮ the
+    case manager's (``by``). Only then is the version frozen.
 
-    The plan is printed as signed (with ``signature_png``, the on-screen signature, or the note
-    that the client signed the paper copy) and the PDF is kept with its SHA-256, the time and the
-    officer who witnessed it, in the same transaction: re-printing returns those bytes.
+    On screen both are drawn (``signature_png``, ``manager_signature_png``); on paper the
+    officer confirms that both signed the printed copy (``manager_signed``). The plan is printed
+    as signed and the PDF, showing both, is kept with its SHA-256, the time and the officer who
+    witnessed it, in the same transaction: re-printing returns those bytes.
     """
     ensure_can_edit(by, plan.case)
-    if signature_png is not None:
+    if method == ConsentMethod.ON_SCREEN:
+        if not signature_png or not manager_signature_png:
+            raise ApplicationError(PLAN_NEEDS_BOTH_SIGNATURES)
         _check_signature_png(signature_png)
+        _check_signature_png(manager_signature_png)
+    elif not manager_signed:
+        raise ApplicationError(PLAN_NEEDS_MANAGER_SIGNATURE)
     if plan.is_signed or ServicePlan.objects.select_for_update().get(pk=plan.pk).is_signed:
         raise ApplicationError(PLAN_SIGNED_FROZEN)
     if not plan.items.exists():
         raise ApplicationError(PLAN_NEEDS_ITEMS)
+    if plan.approved_on is None and plan_approval_required(plan.case):
+        raise ApplicationError(PLAN_NEEDS_APPROVAL)
     plan.signed_on = signed_on or timezone.localdate()
     plan.signature_method = method
     plan.signed_recorded_by = by
+    plan.manager_signed_by = by
+    plan.client_signer = client_signer.strip()
     plan.updated_by = by
     plan.version += 1
     plan.full_clean()
     plan.save()
-    _store_signed_pdf(plan=plan, by=by, method=method, signature_png=signature_png)
+    _store_signed_document(
+        plan=plan, by=by, method=method, signature_png=signature_png,
+        manager_signature_png=manager_signature_png,
+    )  # fmt: skip
     schedule.refresh(plan.case)
     _record_alert(plan, by)
     return plan
 
 
+PLAN_NEEDS_BOTH_SIGNATURES = _(
+    "Both signatures are needed on screen: the client's (or the guardian's) and the case "
+    "manager's (⑮)."
+)
+PLAN_NEEDS_MANAGER_SIGNATURE = _(
+    "The plan is complete only with the case manager's signature (⑮) beside the client's: "
+    "confirm that you signed the paper copy too."
+)
+PLAN_NEEDS_APPROVAL = _(
+    "The gu requires the supervisor's approval before the client signs: ask for the approval "
+    "first (on the plan page or in a case conference)."
+)
 SIGNATURE_NOT_PNG = _("The signature could not be read: draw it again.")
 SIGNATURE_MAX_BYTES = 512 * 1024
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -645,31 +741,48 @@ def _check_signature_png(data):
 
 
 CONSENT_SIGNED_FROZEN = _("The client has already signed this consent form.")
+SEPARATE_SIGNATURE_NEEDED = _(
+    "Each separate consent (health information, the resident registration number) needs its "
+    "own signature."
+)
 
 
 @transaction.atomic
-def sign_consent(*, consent, by, signature_png, method=ConsentMethod.ON_SCREEN):
+def sign_consent(
+    *, consent, by, signature_png, method=ConsentMethod.ON_SCREEN,
+    sensitive_signature_png=None, identifier_signature_png=None,
+):  # fmt: skip
     """The client signs the printed consent form on screen: the form is kept as signed (PDF, its
-    SHA-256, the time and the witness). The consent record itself does not change."""
+    SHA-256, the time and the witness). The consent record itself does not change. Each
+    separate consent given (sensitive data, the resident number) is signed in its own box."""
     from .models import SignedDocument
 
     ensure_can_edit(by, consent.case)
     _check_signature_png(signature_png)
+    for given, png in (
+        (consent.sensitive_consent, sensitive_signature_png),
+        (consent.identifier_consent, identifier_signature_png),
+    ):
+        if given:
+            if not png:
+                raise ApplicationError(SEPARATE_SIGNATURE_NEEDED)
+            _check_signature_png(png)
     if consent.withdrawn_on is not None:
         raise ApplicationError(CONSENT_ALREADY_WITHDRAWN)
     Consent.objects.select_for_update().filter(pk=consent.pk).first()
     if SignedDocument.objects.filter(consent=consent).exists():
         raise ApplicationError(CONSENT_SIGNED_FROZEN)
     return _store_signed_document(
-        consent=consent, by=by, method=method, signature_png=signature_png
-    )
+        consent=consent, by=by, method=method, signature_png=signature_png,
+        sensitive_signature_png=sensitive_signature_png if consent.sensitive_consent else None,
+        identifier_signature_png=identifier_signature_png if consent.identifier_consent else None,
+    )  # fmt: skip
 
 
-def _store_signed_pdf(*, plan, by, method, signature_png):
-    return _store_signed_document(plan=plan, by=by, method=method, signature_png=signature_png)
-
-
-def _store_signed_document(*, by, method, signature_png, plan=None, consent=None):
+def _store_signed_document(
+    *, by, method, signature_png, plan=None, consent=None, manager_signature_png=None,
+    sensitive_signature_png=None, identifier_signature_png=None,
+):  # fmt: skip
     """Render the signed form (plan or consent) once and keep its bytes and SHA-256: re-printing
     a signed form gives exactly this file."""
     from casemgmt.core.pdf import sha256
@@ -681,16 +794,24 @@ def _store_signed_document(*, by, method, signature_png, plan=None, consent=None
     note = pdf.signature_note(method=method, by=by, signed_at=timezone.localtime(signed_at))
     if plan is not None:
         kind, template, case = DocumentKind.PLAN, pdf.PLAN_TEMPLATE, plan.case
-        context = pdf.plan_context(plan=plan, signature_png=signature_png, signature_note=note)
+        context = pdf.plan_context(
+            plan=plan, signature_png=signature_png, signature_note=note,
+            manager_signature_png=manager_signature_png,
+        )  # fmt: skip
     else:
         kind, template, case = DocumentKind.CONSENT, pdf.CONSENT_TEMPLATE, consent.case
         context = pdf.consent_context(
-            consent=consent, signature_png=signature_png, signature_note=note
-        )
+            consent=consent, signature_png=signature_png, signature_note=note,
+            sensitive_signature_png=sensitive_signature_png,
+            identifier_signature_png=identifier_signature_png,
+        )  # fmt: skip
     data = pdf.render(template, context)
     document = SignedDocument(
         case=case, kind=kind, plan=plan, consent=consent, pdf=data, sha256=sha256(data), signed_at=signed_at,
         witnessed_by=by, method=method, signature_image=signature_png,
+        manager_signature_image=manager_signature_png,
+        sensitive_signature_image=sensitive_signature_png,
+        identifier_signature_image=identifier_signature_png,
     )  # fmt: skip
     document.full_clean()
     document.save()
@@ -784,6 +905,7 @@ HOUSEHOLD_FIELDS = [
 @transaction.atomic
 def add_household_member(*, client, by, **data) -> HouseholdMember:
     ensure_can_edit(by, client)
+    check_client_values(client, resident_number="", health_notes=data.get("health_notes", ""))
     member = HouseholdMember(client=client, created_by=by, updated_by=by, **data)
     member.full_clean()
     member.save()
@@ -792,6 +914,10 @@ def add_household_member(*, client, by, **data) -> HouseholdMember:
 
 def update_household_member(*, member, by, expected_version, **data) -> HouseholdMember:
     ensure_can_edit(by, member.client)
+    check_client_values(
+        member.client, resident_number="", before={"health_notes": member.health_notes},
+        health_notes=data.get("health_notes", member.health_notes),
+    )  # fmt: skip
     for field in HOUSEHOLD_FIELDS:
         if field in data:
             setattr(member, field, data[field])
@@ -1091,7 +1217,8 @@ def classify_case(*, case, by, case_type) -> Case:
 ONLY_GU_STAFF = _("Only the gu's case-management staff may change the gu's deadlines.")
 POLICY_FIELDS = [
     "assessment_days", "selection_days", "plan_days", "intake_to_plan_days",
-    "follow_up_interval_days", "referral_answer_days",
+    "follow_up_interval_days", "referral_answer_days", "discovery_investigation_days",
+    "follow_up_period_days", "plan_approval_required",
 ]  # fmt: skip
 
 

@@ -46,6 +46,11 @@ urlpatterns = [
     path(case + "handover/return/", views.case_return, name="case_return"),
     path(case + "assessments/new/", views.assessment_start, name="assessment_start"),
     path(case + "assessments/<int:number>/", views.assessment_edit, name="assessment_edit"),
+    path(
+        case + "assessments/<int:number>/need-row/",
+        views.assessment_need_row,
+        name="assessment_need_row",
+    ),
     path(case + "selection/", views.selection_decide, name="selection_decide"),
     path(case + "consents/new/", views.consent_create, name="consent_create"),
     path(
@@ -65,6 +70,12 @@ urlpatterns = [
     path(case + "closure/new/", views.closure_create, name="closure_create"),
     path(case + "closure/approve/", views.closure_approve, name="closure_approve"),
     path(case + "follow-ups/new/", views.follow_up_create, name="follow_up_create"),
+    path(case + "supervisions/new/", views.supervision_create, name="supervision_create"),
+    path(
+        case + "supervisions/<int:supervision_pk>/",
+        views.supervision_detail,
+        name="supervision_detail",
+    ),
     # printed forms (?format=html: the same template as a page)
     path("print/blank/plan/", views.blank_plan_print, name="blank_plan_print"),
     path("print/blank/consent/", views.blank_consent_print, name="blank_consent_print"),

@@ -1,6 +1,7 @@
 """Case conferences: meetings, their attendees, agenda items and the chair's decisions."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -27,6 +28,17 @@ class Question(models.TextChoices):
     APPROVE_CLOSURE = "approve_closure", _("Approve the closure?")
     REASSESSMENT = "reassessment", _("Reassessment review")
     CONSULTATION = "consultation", _("Difficult-case consultation")
+    # Questions about a client, with no case needed (seed 002: the 내부판정회의 also selects
+    # recipients of emergency support and of public assistance).
+    EMERGENCY_SUPPORT = "emergency_support", _("Select for emergency support")
+    PUBLIC_ASSISTANCE = (
+        "public_assistance",
+        _("Public assistance (basic livelihood security etc.) linkage"),
+    )
+
+
+#: The questions whose subject is a client, not a case.
+CLIENT_QUESTIONS = frozenset({Question.EMERGENCY_SUPPORT, Question.PUBLIC_ASSISTANCE})
 
 
 class Outcome(models.TextChoices):
@@ -38,6 +50,8 @@ class Outcome(models.TextChoices):
     CLOSURE_APPROVED = "closure_approved", _("Closure approved")
     CLOSURE_RETURNED = "closure_returned", _("Closure returned with comments")
     OTHER = "other", _("Other resolution")
+    SUPPORT_SELECTED = "support_selected", _("Selected for support")
+    ON_HOLD = "on_hold", _("On hold")
 
 
 #: The outcomes the chair may pick for each question (one declarative table, as in the
@@ -49,8 +63,14 @@ OUTCOMES_FOR = {
     Question.APPROVE_CLOSURE: [Outcome.CLOSURE_APPROVED, Outcome.CLOSURE_RETURNED],
     Question.REASSESSMENT: [Outcome.OTHER],
     Question.CONSULTATION: [Outcome.OTHER],
+    Question.EMERGENCY_SUPPORT: [Outcome.SUPPORT_SELECTED, Outcome.NOT_SELECTED, Outcome.ON_HOLD],
+    Question.PUBLIC_ASSISTANCE: [Outcome.SUPPORT_SELECTED, Outcome.NOT_SELECTED, Outcome.ON_HOLD],
 }
 RETURNED = {Outcome.PLAN_RETURNED, Outcome.CLOSURE_RETURNED}
+
+CLIENT_QUESTION_NEEDS_CLIENT = _("This question is about a client: choose the client, not a case.")
+CASE_QUESTION_NEEDS_CASE = _("This question is about a case: choose the case, not a client.")
+CASE_OR_CLIENT = _("Choose a case or a client: one of the two.")
 
 
 class MeetingQuerySet(ScopedQuerySet):
@@ -106,6 +126,16 @@ class Meeting(VersionedModel):
     @property
     def is_final(self):
         return self.finalised_at is not None
+
+    @property
+    def held_on(self):
+        """The meeting's day in Seoul."""
+        return timezone.localtime(self.held_at).date()
+
+    @property
+    def is_before_its_day(self):
+        """A meeting is decided on or after its day (Seoul): before it, nothing can be decided."""
+        return self.held_on > timezone.localdate()
 
 
 class Attendee(models.Model):
@@ -166,7 +196,23 @@ class AgendaItem(VersionedModel):
         Meeting, on_delete=models.PROTECT, related_name="items", verbose_name=_("meeting")
     )
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, related_name="agenda_items", verbose_name=_("case")
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("case"),
+    )
+    client = models.ForeignKey(
+        "cases.Client",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("client"),
+        help_text=_(
+            "For a question about a client with no case (emergency support, public assistance)."
+        ),
     )
     question = models.CharField(_("question to decide"), max_length=20, choices=Question.choices)
     summary = models.TextField(
@@ -186,13 +232,44 @@ class AgendaItem(VersionedModel):
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         ordering = ["meeting", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(case__isnull=False, client__isnull=True)
+                | Q(case__isnull=True, client__isnull=False),
+                name="agenda_item_is_about_a_case_or_a_client",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.case.number}: {self.get_question_display()}"
+        return f"{self.subject_label}: {self.get_question_display()}"
+
+    def clean(self):
+        super().clean()
+        if bool(self.case_id) == bool(self.client_id):
+            raise ValidationError(CASE_OR_CLIENT)
+        if self.question in CLIENT_QUESTIONS and not self.client_id:
+            raise ValidationError({"question": CLIENT_QUESTION_NEEDS_CLIENT})
+        if self.question and self.question not in CLIENT_QUESTIONS and not self.case_id:
+            raise ValidationError({"question": CASE_QUESTION_NEEDS_CASE})
+
+    @property
+    def is_about_client(self):
+        return self.client_id is not None
+
+    @property
+    def subject_label(self):
+        """What a person recognises: the case number and client, or the client alone."""
+        if self.client_id:
+            return self.client.name
+        return f"{self.case.number} {self.case.client.name}"
+
+    @property
+    def subject_client_id(self):
+        return self.client_id or self.case.client_id
 
     @property
     def access_subject_id(self):
-        return self.case.client_id
+        return self.subject_client_id
 
 
 class Decision(models.Model):
@@ -262,3 +339,103 @@ class ReturnedTask(models.Model):
 
     def __str__(self):
         return self.text[:50]
+
+
+class ActionItemQuerySet(ScopedQuerySet):
+    dong_lookup = "meeting__dong"
+    change_permission = "meetings.change_meeting"
+
+    def open(self):
+        return self.filter(done_at__isnull=True, cancelled_at__isnull=True)
+
+
+ACTION_OWNER_REQUIRED = _("Choose who does it: an officer, or write an external partner's name.")
+ACTION_ONE_OWNER = _("Choose an officer or write an external partner's name, not both.")
+ACTION_DUE_BEFORE_MEETING = _("The due date cannot be before the meeting's day (%(day)s).")
+
+
+class ActionItem(VersionedModel):
+    """조치 사항: what the meeting asks someone to do, by when — an officer of the dong or the gu,
+    or an external partner named in the minutes. Open until done; never deleted, only cancelled."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="action_items", verbose_name=_("meeting")
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        verbose_name=_("case"),
+        help_text=_("A case on this meeting's agenda, if the action is about one."),
+    )
+    text = models.TextField(_("what to do"), max_length=1000)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        verbose_name=_("officer in charge"),
+    )
+    owner_name = models.CharField(
+        _("external partner in charge"),
+        max_length=100,
+        blank=True,
+        help_text=_("Name and agency, e.g. 이협력 (광진건강가정지원센터)."),
+    )
+    due_on = models.DateField(_("due date"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True, editable=False)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("marked done by"),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+
+    objects = ActionItemQuerySet.as_manager()
+    history = change_history()
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["meeting", "due_on", "id"]
+        indexes = [models.Index(fields=["owner", "done_at"], name="action_owner_open")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(owner__isnull=False) & Q(owner_name=""))
+                | (Q(owner__isnull=True) & ~Q(owner_name="")),
+                name="action_item_has_one_owner",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:50]
+
+    def clean(self):
+        super().clean()
+        if self.owner_id and self.owner_name:
+            raise ValidationError({"owner_name": ACTION_ONE_OWNER})
+        if not self.owner_id and not self.owner_name.strip():
+            raise ValidationError({"owner": ACTION_OWNER_REQUIRED})
+        if self.due_on and self.meeting_id and self.due_on < self.meeting.held_on:
+            raise ValidationError(
+                {"due_on": ACTION_DUE_BEFORE_MEETING % {"day": korean_date(self.meeting.held_on)}}
+            )
+
+    @property
+    def is_open(self):
+        return self.done_at is None and self.cancelled_at is None
+
+    @property
+    def owner_label(self):
+        return str(self.owner) if self.owner_id else self.owner_name
+
+    @property
+    def access_subject_id(self):
+        return self.case.client_id if self.case_id else None

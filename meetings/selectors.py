@@ -1,6 +1,6 @@
 """Reads for case conferences: the supervisor's review queue, case summaries, external copies."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,6 +10,7 @@ from cases.models.case import (
     latest_assessment,
     latest_plan,
 )
+from cases.special_consent import special_consent
 
 from .models import AgendaItem, Meeting, Question
 
@@ -93,16 +94,36 @@ def review_queue(*, user):
     ]
 
 
+def _age(client):
+    today = timezone.localdate()
+    born = client.birth_date
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def client_summary_text(*, client):
+    """The summary of a client's item (emergency support, public assistance), from the client's
+    own records: who, the household, the livelihood status and the latest counselling."""
+    lines = [
+        _("Client")
+        + ": "
+        + _("%(name)s, %(age)s years, %(dong)s")
+        % {"name": client.name, "age": _age(client), "dong": client.dong},
+    ]
+    household = list(client.household.filter(archived_at__isnull=True))
+    if household:
+        lines.append(_("Household") + ": " + ", ".join(str(m) for m in household))
+    lines.append(_("Livelihood status") + ": " + str(client.get_livelihood_status_display()))
+    intake = client.intakes.order_by("-intake_date", "-id").first()
+    if intake is not None:
+        lines.append(_("Presenting problem") + ": " + intake.presenting_problem)
+    return "\n".join(lines)
+
+
 def summary_sections(*, case):
     """The case summary, from the case's own records (nothing re-typed), in sections keyed by what
     the client's consent may allow to be shared (SharedItem)."""
     client = case.client
-    today = timezone.localdate()
-    age = (
-        today.year
-        - client.birth_date.year
-        - ((today.month, today.day) < (client.birth_date.month, client.birth_date.day))
-    )
+    age = _age(client)
     sections = [
         (
             SharedItem.BASIC,
@@ -120,7 +141,7 @@ def summary_sections(*, case):
     household = list(client.household.filter(archived_at__isnull=True))
     if household:
         sections.append((SharedItem.FAMILY, _("Household"), ", ".join(str(m) for m in household)))
-    if client.health_notes:
+    if client.health_notes and special_consent(client).sensitive:  # PIPA Art. 23
         sections.append((SharedItem.HEALTH, _("Health and disability"), client.health_notes))
     sections.append(
         (SharedItem.ECONOMIC, _("Livelihood status"), client.get_livelihood_status_display())
@@ -172,7 +193,7 @@ def external_copy(*, meeting, attendee):
     """What an external partner may see: only the items they attend for, and of each only what the
     client's active consent allows to be shared with their agency (nothing of a client without it)."""
     items = (
-        meeting.items.filter(partners=attendee)
+        meeting.items.filter(partners=attendee, case__isnull=False)  # clients' items stay inside
         .select_related("case__client", "case__dong", "case__intake", "decision")
         .prefetch_related(Prefetch("case__consents"))
         .order_by("order", "id")
@@ -188,3 +209,39 @@ def external_copy(*, meeting, attendee):
         ]
         copy.append({"item": item, "sections": sections, "consented": bool(allowed)})
     return copy
+
+
+def client_decisions(*, user, client):
+    """What meetings put to the 내부판정회의 about this client (emergency support, public
+    assistance) and what they decided: one query, within the user's scope."""
+    return list(
+        AgendaItem.objects.for_user(user)
+        .filter(client=client)
+        .select_related("meeting", "decision__decided_by")
+        .order_by("-meeting__held_at", "-id")
+    )
+
+
+def action_owners(*, meeting):
+    """Who may be in charge of a meeting's action item: the active officers of its dong, and the
+    gu's integrated case-management staff."""
+    from casemgmt.core.models import User
+    from casemgmt.core.roles import Role
+
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(dong_id=meeting.dong_id, groups__name__in=[Role.CASE_MANAGER, Role.SUPERVISOR])
+            | Q(dong__isnull=True, gu_id=meeting.dong.gu_id, groups__name=Role.GU_STAFF)
+        )
+        .distinct()
+        .order_by("name", "id")
+    )
+
+
+def meeting_action_items(*, meeting):
+    """A meeting's action items, open ones first: one query."""
+    return sorted(
+        meeting.action_items.select_related("owner", "case__client", "done_by"),
+        key=lambda a: (not a.is_open, a.cancelled_at is not None, a.due_on, a.pk),
+    )

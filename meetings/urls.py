@@ -16,6 +16,10 @@ urlpatterns = [
     path("<int:pk>/agenda/", views.agenda_add, name="agenda_add"),
     path("<int:pk>/items/<int:item_pk>/decide/", views.item_decide, name="item_decide"),
     path("<int:pk>/finalise/", views.meeting_finalise, name="meeting_finalise"),
+    path("<int:pk>/actions/new/", views.action_add, name="action_add"),
+    path("<int:pk>/actions/<int:action_pk>/", views.action_edit, name="action_edit"),
+    path("<int:pk>/actions/<int:action_pk>/done/", views.action_done, name="action_done"),
+    path("<int:pk>/actions/<int:action_pk>/cancel/", views.action_cancel, name="action_cancel"),
     path("<int:pk>/copy/<int:attendee_pk>/", views.external_copy_view, name="external_copy"),
     path("<int:pk>/print/", views.minutes_print, name="minutes_print"),
     path(

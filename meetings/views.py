@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,11 +15,12 @@ from casemgmt.core.access import (
 )
 from casemgmt.core.exceptions import ApplicationError, ConcurrentEditError
 from casemgmt.core.models import AccessAction, User
-from cases.models import Case, Stage
+from cases.models import Case, Client, Stage
 from resources.models import Provider
 
 from . import services
 from .forms import (
+    ActionItemForm,
     AgendaForm,
     DecisionForm,
     MeetingFilterForm,
@@ -27,8 +28,15 @@ from .forms import (
     MinutesForm,
     PartnerForm,
 )
-from .models import Meeting, Question, ReturnedTask
-from .selectors import external_copy, meeting_list, next_meeting, review_queue
+from .models import ActionItem, Meeting, Question, ReturnedTask
+from .selectors import (
+    action_owners,
+    external_copy,
+    meeting_action_items,
+    meeting_list,
+    next_meeting,
+    review_queue,
+)
 
 PAGE_SIZE = 25
 
@@ -80,16 +88,50 @@ def meeting_create(request):
     return render(request, "meetings/meeting_form.html", {"form": form, "title": _("New meeting")})
 
 
+def _agenda_form(request, meeting, data=None):
+    return AgendaForm(
+        data,
+        cases=Case.objects.editable_by(request.user)
+        .filter(dong_id=meeting.dong_id, stage__in=Stage.open_stages())
+        .select_related("client"),
+        clients=Client.objects.editable_by(request.user)
+        .active()
+        .filter(dong_id=meeting.dong_id)
+        .order_by("name", "birth_date", "id"),
+        partners=meeting.attendees.filter(provider__isnull=False),
+    )
+
+
+def _action_form(meeting, data=None, **kwargs):
+    return ActionItemForm(
+        data,
+        meeting=meeting,
+        cases=Case.objects.filter(agenda_items__meeting=meeting)
+        .select_related("client")
+        .distinct()
+        .order_by("number"),
+        owners=action_owners(meeting=meeting),
+        **kwargs,
+    )
+
+
+def _clients_of(meeting, **filters):
+    """The clients a meeting's page shows: of its case items and of its client items."""
+    pairs = meeting.items.filter(**filters).values_list("case__client_id", "client_id")
+    return sorted({pk for pair in pairs for pk in pair if pk is not None})
+
+
 def _detail_context(request, meeting, **forms):
     items = list(
         meeting.items.select_related(
-            "case__client", "case__primary_manager", "decision__decided_by"
+            "case__client", "case__primary_manager", "client", "decision__decided_by"
         )
         .prefetch_related("partners")
         .order_by("order", "id")
     )
     editable = can_edit(request.user, meeting) and not meeting.is_final
     is_chair = editable and request.user.pk == meeting.chair_id
+    may_decide = is_chair and not meeting.is_before_its_day
     attendees = list(meeting.attendees.select_related("user", "provider"))
     partners = [a for a in attendees if a.is_external]
     return {
@@ -99,7 +141,9 @@ def _detail_context(request, meeting, **forms):
                 item,
                 forms.get(f"decision_{item.pk}")
                 or (
-                    DecisionForm(item=item) if is_chair and not hasattr(item, "decision") else None
+                    DecisionForm(item=item)
+                    if may_decide and not hasattr(item, "decision")
+                    else None
                 ),
             )
             for item in items
@@ -107,16 +151,14 @@ def _detail_context(request, meeting, **forms):
         "attendees": attendees,
         "editable": editable,
         "is_chair": is_chair,
+        "before_its_day": meeting.is_before_its_day,
+        "can_work": can_edit(request.user, meeting),
         "minutes_form": forms.get("minutes_form") or MinutesForm(instance=meeting),
         "partner_form": forms.get("partner_form")
         or PartnerForm(providers=Provider.objects.for_user(request.user)),
-        "agenda_form": forms.get("agenda_form")
-        or AgendaForm(
-            cases=Case.objects.editable_by(request.user)
-            .filter(dong_id=meeting.dong_id, stage__in=Stage.open_stages())
-            .select_related("client"),
-            partners=meeting.attendees.filter(provider__isnull=False),
-        ),
+        "agenda_form": forms.get("agenda_form") or _agenda_form(request, meeting),
+        "action_items": meeting_action_items(meeting=meeting),
+        "action_form": forms.get("action_form") or _action_form(meeting),
         "partners": partners,
     }
 
@@ -127,7 +169,7 @@ def meeting_detail(request, pk):
         request,
         Meeting.objects.select_related("chair", "dong", "finalised_by"),
         pk=pk,
-        clients_of=lambda m: list(m.items.values_list("case__client_id", flat=True)),
+        clients_of=_clients_of,
     )
     return render(request, "meetings/meeting_detail.html", _detail_context(request, meeting))
 
@@ -183,10 +225,9 @@ def partner_add(request, pk):
 @require_POST
 def agenda_add(request, pk):
     meeting = _load_rw(request, pk)
-    form = AgendaForm(
-        request.POST,
-        cases=Case.objects.editable_by(request.user).filter(dong_id=meeting.dong_id),
-        partners=meeting.attendees.filter(provider__isnull=False),
+    form = _agenda_form(request, meeting, request.POST)
+    form.fields["case"].queryset = Case.objects.editable_by(request.user).filter(
+        dong_id=meeting.dong_id
     )
     if form.is_valid():
         try:
@@ -194,7 +235,10 @@ def agenda_add(request, pk):
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("The case was put on the agenda."))
+            if form.cleaned_data["client"] is not None:
+                messages.success(request, _("The client was put on the agenda."))
+            else:
+                messages.success(request, _("The case was put on the agenda."))
             return redirect("meetings:meeting_detail", pk=meeting.pk)
     return _refused(request, meeting, agenda_form=form)
 
@@ -202,7 +246,7 @@ def agenda_add(request, pk):
 @require_POST
 def item_decide(request, pk, item_pk):
     meeting = _load_rw(request, pk)
-    item = get_object_or_404(meeting.items.select_related("case"), pk=item_pk)
+    item = get_object_or_404(meeting.items.select_related("case__client", "client"), pk=item_pk)
     form = DecisionForm(request.POST, item=item)
     if form.is_valid():
         try:
@@ -211,7 +255,9 @@ def item_decide(request, pk, item_pk):
             form.add_error(None, error.message)
         else:
             messages.success(
-                request, f"{item.case.number}: {decision.get_outcome_display()}. {decision.effect}"
+                request,
+                f"{item.case.number if item.case_id else item.client.name}: "
+                f"{decision.get_outcome_display()}. {decision.effect}",
             )
             return redirect("meetings:meeting_detail", pk=meeting.pk)
     return _refused(request, meeting, **{f"decision_{item.pk}": form})
@@ -237,9 +283,7 @@ def external_copy_view(request, pk, attendee_pk):
         Meeting.objects.select_related("chair", "dong"),
         pk=pk,
         action=AccessAction.VIEW,
-        clients_of=lambda m: list(
-            m.items.filter(partners=attendee_pk).values_list("case__client_id", flat=True)
-        ),
+        clients_of=lambda m: _clients_of(m, partners=attendee_pk),
     )
     attendee = get_object_or_404(
         meeting.attendees.filter(provider__isnull=False).select_related("provider"), pk=attendee_pk
@@ -308,6 +352,120 @@ def task_done(request, task_pk):
     return redirect("cases:case_detail", case_pk=task.case_id)
 
 
+# --- action items (조치 사항) ------------------------------------------------------------------------
+
+
+def _action_data(form):
+    return {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
+
+
+def _show_on_fields(form, error):
+    """A refusal of the model's own checks, on the fields it names."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_POST
+def action_add(request, pk):
+    meeting = _load_rw(request, pk)
+    form = _action_form(meeting, request.POST)
+    if form.is_valid():
+        try:
+            services.add_action_item(meeting=meeting, by=request.user, **_action_data(form))
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            _show_on_fields(form, error)
+        else:
+            messages.success(request, _("The action item was added to the minutes."))
+            return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#actions")
+    return _refused(request, meeting, action_form=form)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def action_edit(request, pk, action_pk):
+    meeting = get_rw_for_user(
+        request,
+        Meeting.objects.select_related("chair", "dong"),
+        pk=pk,
+        action=AccessAction.UPDATE if request.method == "POST" else AccessAction.VIEW,
+        clients_of=_clients_of,  # the form offers the agenda's cases by client name
+    )
+    action = get_object_or_404(
+        meeting.action_items.select_related("owner", "case__client", "created_by", "updated_by"),
+        pk=action_pk,
+    )
+    form = _action_form(meeting, request.POST or None, instance=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_action_item(
+                action=action, by=request.user, expected_version=form.expected_version(),
+                **_action_data(form),
+            )  # fmt: skip
+        except ConcurrentEditError as error:
+            form.refuse_stale(error, ActionItem.objects.get(pk=action.pk))
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            _show_on_fields(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#actions")
+    return render(
+        request,
+        "meetings/action_form.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "action": ActionItem.objects.select_related("created_by", "updated_by").get(
+                pk=action.pk
+            ),
+            "editable": not meeting.is_final,
+        },
+    )
+
+
+def _back_from_action(request, action):
+    if request.POST.get("back") == "dashboard":
+        return redirect("work:dashboard")
+    return redirect(reverse("meetings:meeting_detail", args=[action.meeting_id]) + "#actions")
+
+
+@require_POST
+def action_done(request, pk, action_pk):
+    """Done: from the meeting page, or from the dashboard of the officer in charge."""
+    action = get_for_user(
+        request,
+        ActionItem.objects.select_related("meeting", "case"),
+        action=AccessAction.UPDATE,
+        pk=action_pk,
+        meeting_id=pk,
+    )
+    try:
+        services.complete_action_item(action=action, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The action item is done."))
+    return _back_from_action(request, action)
+
+
+@require_POST
+def action_cancel(request, pk, action_pk):
+    meeting = _load_rw(request, pk)
+    action = get_object_or_404(meeting.action_items.all(), pk=action_pk)
+    try:
+        services.cancel_action_item(action=action, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The action item was cancelled: it is kept in the minutes."))
+    return _back_from_action(request, action)
+
+
 # --- printed minutes (사례회의록) ----------------------------------------------------------------------
 from casemgmt.core.pdf import print_response  # noqa: E402
 
@@ -322,7 +480,7 @@ def minutes_print(request, pk):
         Meeting.objects.select_related("chair", "dong", "finalised_by"),
         pk=pk,
         action=AccessAction.PRINT,
-        clients_of=lambda m: list(m.items.values_list("case__client_id", flat=True)),
+        clients_of=_clients_of,
     )
     return print_response(
         request,
@@ -346,9 +504,7 @@ def external_copy_print(request, pk, attendee_pk):
         Meeting.objects.select_related("chair", "dong"),
         pk=pk,
         action=AccessAction.PRINT,
-        clients_of=lambda m: list(
-            m.items.filter(partners=attendee_pk).values_list("case__client_id", flat=True)
-        ),
+        clients_of=lambda m: _clients_of(m, partners=attendee_pk),
         check=lambda m: _partner(m, attendee_pk),  # a wrong partner: 404 before the reason
     )
     attendee = _partner(meeting, attendee_pk)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from casemgmt.core.models import Dong, Gu, User
 from casemgmt.core.reference import ensure_gwangjin
 
+from . import services
 from .models import Provider, Referral, Resource, ResourceDevelopment, consent_missing
 
 # name, sector, kind, contact person, phone, address, service area (dong names; empty: whole gu),
@@ -86,6 +87,11 @@ DEMO_DEVELOPMENT = [
     ("말벗 안부 자원봉사자", "guui1.cm", 30, "new_volunteer", "봉사단 신규 봉사자 3명 연계"),
     ("겨울 난방비 후원", "guui1.sv", 18, "business_donation", "교회 후원 약정"),
     ("무료 세탁 지원", "guui1.cm", 8, "partnership", "빨래방과 업무협약"),
+]
+
+# A correction of the log (자원개발 기록 고치기): resource, who corrected it, the note as corrected.
+DEMO_CORRECTIONS = [
+    ("이웃 안부 살피미", "neung.sv", "골목 주민 7명 참여 (통장 확인으로 1명 추가)"),
 ]
 
 
@@ -177,6 +183,21 @@ def seed_demo_resources():
                 "created_by": officer,
                 "updated_by": officer,
             },
+        )
+    for resource_name, username, note in DEMO_CORRECTIONS:
+        entry = resources[resource_name].developments.order_by("pk").first()
+        corrector = users.get(username)
+        if entry is None or corrector is None or entry.version > 1:
+            continue  # corrected once already: the demo stays as it is
+        services.update_development(
+            entry=entry,
+            by=corrector,
+            expected_version=entry.version,
+            resource=entry.resource,
+            developed_by=entry.developed_by,
+            developed_on=entry.developed_on,
+            method=entry.method,
+            note=note,
         )
     return {"providers": len(providers), "resources": len(resources)}
 

@@ -79,6 +79,9 @@ RESOURCE_COLUMNS = [
 ]
 # Shown by the export, read by nobody: the import passes over them in silence.
 EXPORT_ONLY_COLUMNS = ["번호", "등록 동", "사용 중", "남은 정원", "최종 수정", "최종 수정자"]
+# The provider's contact person and phone: a person's name and number, only in the export with
+# contacts (which asks for a download reason); the import passes over them too.
+CONTACT_COLUMNS = ["기관 담당자", "기관 전화번호"]
 REQUIRED = {PROVIDER_SHEET: ["기관명"], RESOURCE_SHEET: ["자원명"]}
 
 CHOICES = {
@@ -190,7 +193,7 @@ def import_registry(*, by, file) -> ImportReport:
     for sheet, read in sheets.items():
         headers = read.headers
         columns = PROVIDER_COLUMNS if sheet == PROVIDER_SHEET else RESOURCE_COLUMNS
-        known = {h for h, _f, _k in columns} | set(EXPORT_ONLY_COLUMNS)
+        known = {h for h, _f, _k in columns} | set(EXPORT_ONLY_COLUMNS) | set(CONTACT_COLUMNS)
         for required in REQUIRED[sheet]:
             if required not in headers:
                 report.refuse(sheet, 1, required, MISSING_COLUMN % {"column": required})
@@ -380,14 +383,21 @@ def _yes_no(value):
     return YES if value else NO
 
 
-def write_resources(resources):
-    """The resources as an .xlsx (bytes), in the import format plus read-only columns.
+def _contact_cells(provider):
+    return [provider.contact_person, provider.phone] if provider is not None else ["", ""]
+
+
+def write_resources(resources, *, with_contacts=False):
+    """The resources as an .xlsx (bytes), in the import format plus read-only columns; with
+    ``with_contacts`` also each provider's contact person and phone.
     A write-only workbook: rows stream to the file, whatever the length of the list."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(RESOURCE_SHEET)
-    sheet.append([h for h, _f, _k in RESOURCE_COLUMNS] + EXPORT_ONLY_COLUMNS)
+    contacts = CONTACT_COLUMNS if with_contacts else []
+    sheet.append([h for h, _f, _k in RESOURCE_COLUMNS] + EXPORT_ONLY_COLUMNS + contacts)
     for r in resources.iterator(chunk_size=500):
         left = r.capacity_left if r.capacity is not None else None
+        provider = r.provider if r.provider_id else None
         sheet.append(
             xlsx_row(
                 sheet,
@@ -398,7 +408,7 @@ def write_resources(resources):
                     _label(NeedDomain, r.need_domain),
                     r.description,
                     r.eligibility,
-                    r.provider.name if r.provider_id else "",
+                    provider.name if provider else "",
                     r.capacity,
                     _label(CapacityUnit, r.capacity_unit),
                     r.available_from,
@@ -411,7 +421,8 @@ def write_resources(resources):
                     max(left, 0) if left is not None else None,
                     timezone.localtime(r.updated_at).replace(tzinfo=None),
                     str(r.updated_by) if r.updated_by_id else "",
-                ],
+                ]
+                + (_contact_cells(provider) if with_contacts else []),
             )  # fmt: skip
         )
     out = io.BytesIO()

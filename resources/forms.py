@@ -26,7 +26,13 @@ from .models import (
     Sector,
     grouped_subtype_choices,
 )
-from .selectors import editable_resource_choices, gu_dongs, provider_choices, team_members
+from .selectors import (
+    developer_choices,
+    editable_resource_choices,
+    gu_dongs,
+    provider_choices,
+    team_members,
+)
 
 # Organisations also have representative numbers (1588-1234) and extensions are written apart.
 PHONE_RE = re.compile(r"^(0\d{1,2}-?\d{3,4}-?\d{4}|1[5-9]\d{2}-?\d{4})$")
@@ -237,7 +243,10 @@ class ProviderFilterForm(forms.Form):
         self.fields["dong"].queryset = gu_dongs(user=user)
 
 
-class DevelopmentForm(forms.ModelForm):
+class DevelopmentForm(VersionedFormMixin, forms.ModelForm):
+    """A new development entry, or the correction of one (``instance``): an entry keeps its
+    resource and officer on the form even if they are no longer offered for new entries."""
+
     class Meta:
         model = ResourceDevelopment
         fields = ["resource", "developed_on", "method", "developed_by", "note"]
@@ -248,14 +257,21 @@ class DevelopmentForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resource"].queryset = editable_resource_choices(user=user)
-        self.fields["developed_by"].queryset = team_members(user=user)
-        if not self.is_bound:
-            self.initial.setdefault("developed_on", timezone.localdate())
-            self.initial.setdefault("developed_by", user.pk)
+        entry = self.instance if self.instance.pk else None
+        self.fields["resource"].queryset = editable_resource_choices(
+            user=user, current=entry.resource_id if entry else None
+        )
+        self.fields["developed_by"].queryset = developer_choices(
+            user=user, current=entry.developed_by_id if entry else None
+        )
+        if entry is None:
+            del self.fields["loaded_version"]  # a new entry has no version to compare
+            if not self.is_bound:
+                self.initial.setdefault("developed_on", timezone.localdate())
+                self.initial.setdefault("developed_by", user.pk)
 
     def service_data(self):
-        return dict(self.cleaned_data)
+        return {k: v for k, v in self.cleaned_data.items() if k != "loaded_version"}
 
 
 class DevelopmentFilterForm(forms.Form):

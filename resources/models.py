@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from casemgmt.core.access import SCOPE_OWN_DONG, SCOPE_WHOLE_GU, ScopedQuerySet
+from casemgmt.core.history import change_history
+from casemgmt.core.korean import korean_date
 from casemgmt.core.versioning import VersionedModel
 from cases.choices import NeedDomain
 from cases.models.scope import CaseScopedQuerySet
@@ -500,6 +502,7 @@ class ResourceDevelopment(VersionedModel):
     note = models.TextField(_("note"), blank=True)
 
     objects = ResourceDevelopmentQuerySet.as_manager()
+    history = change_history()
 
     class Meta:
         verbose_name = _("resource development")
@@ -510,7 +513,7 @@ class ResourceDevelopment(VersionedModel):
         ]
 
     def __str__(self):
-        return f"{self.resource} · {self.developed_on}"
+        return f"{self.resource} · {korean_date(self.developed_on)}"
 
     def clean(self):
         super().clean()

@@ -77,6 +77,16 @@ def resource_list(*, user, filters=None):
     return qs.order_by(*RESOURCE_SORTS.get(filters.get("sort") or "name", RESOURCE_SORTS["name"]))
 
 
+def resources_hold_contacts(resources):
+    """Does any of ``resources`` name a contact person or phone through its provider (a
+    person's name and number: personal data in an export)?"""
+    return (
+        resources.filter(provider__isnull=False)
+        .exclude(provider__contact_person="", provider__phone="")
+        .exists()
+    )
+
+
 def provider_list(*, user, filters=None):
     """Providers of the user's gu. ``filters``: q, sector, kind, dong (serves that dong),
     conferences, archived, sort."""
@@ -122,9 +132,15 @@ def provider_choices(*, user, current=None):
     return qs.filter(keep).order_by("name")
 
 
-def editable_resource_choices(*, user):
-    """Resources the user may add a development entry to."""
-    return Resource.objects.editable_by(user).active().select_related("registering_dong")
+def editable_resource_choices(*, user, current=None):
+    """Resources the user may add a development entry to; ``current``: the resource an entry
+    being corrected names, kept even if archived since."""
+    current_pk = getattr(current, "pk", current)
+    return (
+        Resource.objects.editable_by(user)
+        .filter(Q(archived_at__isnull=True) | Q(pk=current_pk))
+        .select_related("registering_dong")
+    )
 
 
 def gu_dongs(*, user):
@@ -146,13 +162,34 @@ def team_members(*, user):
     return officers.filter(gu_id=user.gu_id).select_related("dong").order_by("dong__order", "name")
 
 
-def resource_developments(*, resource, user):
+def with_can_edit(entries, *, user):
+    """Each development entry's ``can_edit``: may the user correct it (the one rule,
+    ``editable_by``), in the same query as the entries."""
+    editable = ResourceDevelopment.objects.editable_by(user).filter(pk=OuterRef("pk"))
+    return entries.annotate(can_edit=Exists(editable))
+
+
+def developer_choices(*, user, current=None):
+    """The officers a development entry may name: the user's team (``team_members``), and
+    ``current``, the officer an entry being corrected names, even if they left the team."""
+    team = team_members(user=user)
+    if current is None:
+        return team
+    current_pk = getattr(current, "pk", current)
     return (
+        User.objects.filter(Q(pk__in=team.values("pk")) | Q(pk=current_pk))
+        .select_related("dong")
+        .order_by("dong__order", "name")
+    )
+
+
+def resource_developments(*, resource, user):
+    entries = (
         ResourceDevelopment.objects.for_user(user)
         .filter(resource=resource)
-        .select_related("developed_by")
-        .order_by("-developed_on", "-id")
+        .select_related("developed_by", "updated_by")
     )
+    return with_can_edit(entries, user=user).order_by("-developed_on", "-id")
 
 
 def development_list(*, user, filters=None):
@@ -160,7 +197,7 @@ def development_list(*, user, filters=None):
     the gu staff, every entry of the gu. ``filters``: date_from, date_to, person, method, dong."""
     filters = filters or {}
     qs = ResourceDevelopment.objects.for_user(user).select_related(
-        "resource", "resource__registering_dong", "developed_by", "developed_by__dong"
+        "resource", "resource__registering_dong", "developed_by", "developed_by__dong", "updated_by"
     )
     if user.dong_id:
         qs = qs.filter(developed_by__dong_id=user.dong_id)
@@ -175,6 +212,14 @@ def development_list(*, user, filters=None):
     if filters.get("method"):
         qs = qs.filter(method=filters["method"])
     return qs.order_by("-developed_on", "-id")
+
+
+def development_history(*, entry):
+    """The entry's change history, newest first (who, when, old → new)."""
+    from casemgmt.core.history import history_entries
+
+    rows = entry.history.select_related("history_user")
+    return history_entries(ResourceDevelopment, list(rows))
 
 
 def development_summary(queryset):

@@ -29,7 +29,7 @@ from .models import (
     consent_missing,
     shares_information_by_default,
 )
-from .selectors import team_members
+from .selectors import editable_resource_choices, team_members
 
 PROVIDER_FIELDS = [
     "name",
@@ -63,6 +63,7 @@ DONG_OF_OTHER_GU = _("Choose dongs of your gu.")
 IN_USE_BELOW_ZERO = _("Less than nothing cannot be in use.")
 IN_USE_ABOVE_CAPACITY = _("This resource has no capacity left.")
 NOT_IN_TEAM = _("Choose an officer of your team.")
+RESOURCE_NOT_EDITABLE = _("Choose a current resource your team may change.")
 ALREADY_ARCHIVED = _("This record is already archived.")
 NOT_ARCHIVED = _("This record is not archived.")
 
@@ -235,6 +236,41 @@ def record_development(
     return entry
 
 
+@transaction.atomic
+def update_development(
+    *, entry, by, expected_version, resource, developed_by, developed_on, method, note=""
+) -> ResourceDevelopment:
+    """Correct a development entry. For those who may change its resource (and, if it moves to
+    another resource, that one); a stale save is refused (ConcurrentEditError). The officer who
+    developed it and the resource keep their values even if they are no longer offered (the
+    officer moved, the resource was archived); a new value must be one a new entry could take.
+    The change history keeps the old and new values."""
+    if not by.has_perm("resources.change_resourcedevelopment"):
+        raise PermissionDenied
+    ensure_can_edit(by, entry)
+    # Compared with what is stored (a form may have set the new values on ``entry`` already).
+    stored_resource, stored_developer = (
+        ResourceDevelopment.objects.select_for_update()
+        .values_list("resource_id", "developed_by_id")
+        .get(pk=entry.pk)
+    )
+    errors = {}
+    if resource.pk != stored_resource:
+        if not editable_resource_choices(user=by).filter(pk=resource.pk).exists():
+            errors["resource"] = RESOURCE_NOT_EDITABLE
+    if developed_by.pk != stored_developer:
+        if not team_members(user=by).filter(pk=developed_by.pk).exists():
+            errors["developed_by"] = NOT_IN_TEAM
+    if errors:
+        raise ValidationError(errors)
+    entry.resource = resource
+    entry.developed_by = developed_by
+    entry.developed_on = developed_on
+    entry.method = method
+    entry.note = note
+    return save_versioned(entry, by=by, expected_version=expected_version)
+
+
 # --- referrals (서비스 연계 · 의뢰) ----------------------------------------------------------------
 
 REFERRAL_STAGES = ("planning", "intervention", "monitoring", "evaluation")
@@ -246,6 +282,9 @@ REFERRAL_WRONG_STAGE = _(
 REFERRAL_OLD_PLAN = _("This item belongs to an older plan version: refer from the current plan.")
 REFERRAL_NOT_LINKED = _(
     "Link this service to a resource or provider of the registry first, then refer it."
+)
+REFERRAL_DIRECT = _(
+    "The case manager gives this service herself: there is no provider to refer it to."
 )
 REFERRAL_TARGET_NOT_VISIBLE = _("The linked resource or provider is not in your gu's registry.")
 REFERRAL_TARGET_ARCHIVED = _("%(name)s is archived: link the service to a current one.")
@@ -345,6 +384,8 @@ def create_referral(
     current = latest_plan(case)
     if current is None or current.pk != plan_item.plan_id:
         raise ApplicationError(REFERRAL_OLD_PLAN)
+    if plan_item.by_case_manager:
+        raise ApplicationError(REFERRAL_DIRECT)
     resource, provider = referral_target(plan_item)
     if resource is None and provider is None:
         raise ApplicationError(REFERRAL_NOT_LINKED)

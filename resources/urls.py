@@ -19,6 +19,7 @@ urlpatterns = [
     path("providers/<int:pk>/restore/", views.provider_restore, name="provider_restore"),
     path("development/", views.development_list_view, name="development_list"),
     path("development/new/", views.development_create, name="development_create"),
+    path("development/<int:pk>/edit/", views.development_update, name="development_update"),
     path("import/", views.registry_import, name="registry_import"),
     path("referrals/", views.referral_list_view, name="referral_list"),
     path("referrals/<int:referral_pk>/", views.referral_detail, name="referral_detail"),

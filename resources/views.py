@@ -1,6 +1,8 @@
 """Pages of the registry. Thin: load through the one door, call a service, map its refusal to a
 message, render."""
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from casemgmt.core.access import can_edit, get_for_user, get_rw_for_user, record_access
-from casemgmt.core.downloads import download_reason
+from casemgmt.core.downloads import Document, download_reason
 from casemgmt.core.exceptions import ApplicationError, ConcurrentEditError
 from casemgmt.core.models import AccessAction
 
@@ -35,12 +37,14 @@ from .models import (
     Provider,
     Referral,
     Resource,
+    ResourceDevelopment,
     can_register,
     consent_missing,
     shares_information_by_default,
 )
 from .selectors import (
     covering_consent,
+    development_history,
     development_list,
     development_summary,
     provider_list,
@@ -50,7 +54,9 @@ from .selectors import (
     referral_list,
     resource_developments,
     resource_list,
+    resources_hold_contacts,
     with_advocacy_prompt,
+    with_can_edit,
 )
 
 PAGE_SIZE = 25
@@ -90,7 +96,8 @@ def _can_register_any(user):
 
 @require_safe
 def resource_list_view(request):
-    """The registry, filtered; with ``?export=xlsx`` the same filtered list as an Excel file."""
+    """The registry, filtered; with ``?export=xlsx`` the same filtered list as an Excel file
+    (``&contacts=on``: with the providers' contact persons, see ``_export``)."""
     form = ResourceFilterForm(request.GET or None, user=request.user)
     resources = resource_list(user=request.user, filters=_filters(form))
     if request.GET.get("export") == "xlsx":
@@ -110,12 +117,30 @@ def resource_list_view(request):
 
 
 def _export(request, resources):
-    # Contact persons and volunteers are personal data: the export asks why (download reason).
-    reason = download_reason(request)
-    content = excel.write_resources(resources)
-    record_access(request, action=AccessAction.EXPORT, target="resources.xlsx", reason=reason)
+    """The filtered list as an Excel file.
+
+    The list describes services: names, kinds, capacity, the provider organisation. It holds
+    nobody's personal data, so it comes at once, without a download reason. With
+    ``contacts=on`` it adds each provider's contact person and phone — a person's name and
+    number, often a volunteer's mobile — so, when any row has one, the officer is first asked
+    why, with the reasons that fit a list of partners' contacts (linking clients with resources,
+    a report on the resources, consulting the agencies…), not those of a client's form. Either
+    way the export is on the access record, with the reason when one was asked.
+    """
+    with_contacts = request.GET.get("contacts") == "on"
+    reason = ""
+    if with_contacts and resources_hold_contacts(resources):
+        reason = download_reason(request, document=Document.CONTACT_LIST)
+    content = excel.write_resources(resources, with_contacts=with_contacts)
+    record_access(
+        request,
+        action=AccessAction.EXPORT,
+        target="resources_with_contacts.xlsx" if with_contacts else "resources.xlsx",
+        reason=reason,
+    )
+    name = "자원목록_담당자" if with_contacts else "자원목록"
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = _attachment(f"자원목록_{timezone.localdate():%Y%m%d}.xlsx")
+    response["Content-Disposition"] = _attachment(f"{name}_{timezone.localdate():%Y%m%d}.xlsx")
     return response
 
 
@@ -131,12 +156,14 @@ def resource_detail(request, pk):
         pk=pk,
     )
     editable = can_edit(request.user, resource)
+    developments = list(resource_developments(resource=resource, user=request.user))
     return render(
         request,
         "resources/resource_detail.html",
         {
             "resource": resource,
-            "developments": resource_developments(resource=resource, user=request.user),
+            "developments": developments,
+            "any_editable": any(entry.can_edit for entry in developments),
             "can_edit": editable,
             "can_record_development": editable
             and request.user.has_perm("resources.add_resourcedevelopment"),
@@ -351,12 +378,14 @@ def development_list_view(request):
     entries = development_list(user=request.user, filters=_filters(form))
     counts = development_summary(entries)
     summary = [(label, counts.get(value, 0)) for value, label in DevelopmentMethod.choices]
+    page = _page(request, with_can_edit(entries, user=request.user))
     return render(
         request,
         "resources/development_list.html",
         {
             "filter_form": form,
-            "page": _page(request, entries),
+            "page": page,
+            "any_editable": any(entry.can_edit for entry in page.object_list),
             "query": _query_without_page(request),
             "summary": summary,
             "total": sum(counts.values()),
@@ -396,6 +425,56 @@ def development_create(request):
         request,
         "resources/development_form.html",
         {"form": form, "from_resource": from_resource},
+    )
+
+
+DEVELOPMENT_RELATED = ("resource", "developed_by", "created_by", "updated_by")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def development_update(request, pk):
+    """Correct a development entry: its form, and its change history below. Loaded like the
+    resource it belongs to (another dong's dong-only resource: 404; read-only for the user: 403);
+    a save over someone else's meanwhile is refused with what was typed kept."""
+    entry = get_rw_for_user(
+        request,
+        ResourceDevelopment.objects.select_related(*DEVELOPMENT_RELATED),
+        pk=pk,
+        action=AccessAction.UPDATE if request.method == "POST" else AccessAction.VIEW,
+    )
+    # The form works on a copy: the page keeps showing the entry as stored.
+    form = DevelopmentForm(request.POST or None, instance=copy.copy(entry), user=request.user)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_development(
+                entry=entry,
+                by=request.user,
+                expected_version=form.expected_version(),
+                **form.service_data(),
+            )
+        except ConcurrentEditError as error:
+            conflict = form.refuse_stale(
+                error, ResourceDevelopment.objects.select_related(*DEVELOPMENT_RELATED).get(pk=pk)
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            if request.POST.get("next") == "resource":
+                return redirect("resources:resource_detail", pk=entry.resource_id)
+            return redirect(reverse("resources:development_list") + f"#development-{entry.pk}")
+    return render(
+        request,
+        "resources/development_form.html",
+        {
+            "form": form,
+            "entry": entry,
+            "conflict": conflict,
+            "from_resource": request.GET.get("next") == "resource"
+            or request.POST.get("next") == "resource",
+            "history": development_history(entry=entry),
+        },
     )
 
 

@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from casemgmt.core.models import Dong, Gu, User
@@ -44,3 +45,36 @@ class ClientFactory(DjangoModelFactory):
 
 def gu():
     return Gu.objects.get(name="광진구")
+
+
+def grant_special_consent(client, by, **ticks):
+    """The client's separate consents (PIPA Art. 23, 24), given on a case opened for it: the
+    resident number and health notes may then be recorded (cases.special_consent)."""
+    from cases import services
+
+    case = client.cases.first()
+    if case is None:
+        case = services.record_intake(
+            client=client, by=by, intake_date=timezone.localdate(), route="walk_in",
+            presenting_problem="상담", disposition="case",
+        ).case  # fmt: skip
+    services.record_consent(
+        case=case, by=by, services_consent=True, method="paper",
+        **({"sensitive_consent": True, "identifier_consent": True} | ticks),
+    )  # fmt: skip
+    return case
+
+
+def registered_with_consent(by, **data):
+    """A client registered, given the separate consents, then given the sensitive values."""
+    from cases import services
+
+    special = {k: data.pop(k) for k in ("resident_number", "health_notes") if k in data}
+    client = services.create_client(by=by, **data)
+    grant_special_consent(client, by)
+    if special:
+        client.refresh_from_db()
+        client = services.update_client(
+            client=client, by=by, expected_version=client.version, **special
+        )
+    return client

@@ -18,6 +18,7 @@ from cases.demo import EXAMPLES, evaluate, intake, run_to
 from cases.models import CaseType, ConsentMethod, GuInvolvement, Stage
 from meetings import services as meeting_services
 from meetings.models import Outcome, Question
+from resources import services as resource_services
 
 from .factories import ClientFactory, UserFactory, dong, gu
 from .referral_helpers import case_in_planning, plan_with_item, refer
@@ -98,6 +99,15 @@ def build_dong_world(*, officer, supervisor, gu_manager, prefix):
         need_domain="health",
     )
 
+    development = resource_services.record_development(
+        resource=resource,
+        by=officer,
+        developed_by=officer,
+        developed_on=today,
+        method="new_volunteer",
+        note=f"{prefix} 봉사자 연계",
+    )
+
     client = ClientFactory(dong=dong, name=f"{prefix}표본")
     member = case_services.add_household_member(
         client=client, by=officer, name=f"{prefix}가족", relation="child"
@@ -168,8 +178,7 @@ def build_dong_world(*, officer, supervisor, gu_manager, prefix):
         kind="team_conference",
         place="회의실",
         chair=supervisor,
-        held_at=datetime.datetime.combine(today, datetime.time(10), tzinfo=SEOUL)
-        + datetime.timedelta(days=7),
+        held_at=datetime.datetime.combine(today, datetime.time(10), tzinfo=SEOUL),  # decided today
     )
     partner = meeting_services.add_attendee(
         meeting=meeting, by=officer, provider=provider, name="협력자"
@@ -186,9 +195,22 @@ def build_dong_world(*, officer, supervisor, gu_manager, prefix):
         meeting=meeting, case=closing, question=Question.CONSULTATION, by=officer
     )
     task = decided.decision.task
+    action = meeting_services.add_action_item(
+        meeting=meeting, by=officer, owner=officer, case=case, text="계획 목표 보완",
+        due_on=today + datetime.timedelta(days=7),
+    )  # fmt: skip
     from cases.models import Alert
 
     alert = Alert.objects.filter(recipient=officer).order_by("pk").first()  # the meeting's decision
+
+    # the team leader's supervision on the case at planning (after the alert above: its own
+    # alert comes later)
+    from cases.supervision import record_supervision
+
+    supervision = record_supervision(
+        case=case, by=supervisor, kind="advice", discussed="계획 목표", advice="측정 가능하게",
+        action="목표 다시 쓰기",
+    )  # fmt: skip
 
     objects = {  # by the kind of object the matrix names (and a few more)
         "client": client,
@@ -207,6 +229,7 @@ def build_dong_world(*, officer, supervisor, gu_manager, prefix):
         "transferred case": transferred,
         "discovery": entry,
         "dong resource": resource,
+        "development": development,
         "dong provider": provider,
         "meeting": meeting,
         "agenda item": undecided,
@@ -214,6 +237,8 @@ def build_dong_world(*, officer, supervisor, gu_manager, prefix):
         "partner copy": partner,
         "task": task,
         "alert": alert,
+        "supervision": supervision,
+        "action item": action,
     }
     for obj in {id(o): o for o in objects.values()}.values():
         obj.refresh_from_db()  # as stored, after everything written since
@@ -233,6 +258,7 @@ def build_dong_world(*, officer, supervisor, gu_manager, prefix):
         "transferred case": [transferred.pk],
         "discovery": [entry.pk],
         "dong resource": [resource.pk],
+        "development": [development.pk],
         "dong provider": [provider.pk],
         "referral": [referral.pk],
         "plan item": [item.pk],
@@ -241,5 +267,7 @@ def build_dong_world(*, officer, supervisor, gu_manager, prefix):
         "partner copy": [meeting.pk, partner.pk],
         "task": [task.pk],
         "alert": [alert.pk],
+        "supervision": [case.pk, supervision.pk],
+        "action item": [meeting.pk, action.pk],
     }
     return objects, args

@@ -31,7 +31,11 @@ CLIENT_ARGUMENTS = (
     "<int:plan_item_pk>",
 )
 # Pages with such an argument that hold no client's data.
-NOT_ABOUT_A_CLIENT = ("resources/<int:pk>", "resources/providers/<int:pk>")
+NOT_ABOUT_A_CLIENT = (
+    "resources/<int:pk>",
+    "resources/providers/<int:pk>",
+    "resources/development/<int:pk>",
+)
 
 
 def _about_a_client(route):

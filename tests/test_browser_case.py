@@ -1,13 +1,27 @@
 """One worked example (the husband who withholds living expenses) clicked through every stage."""
 
+import hashlib
+
 import pytest
 from playwright.sync_api import expect
 
 from casemgmt.work.management.commands.seed_demo import DEMO_PASSWORD
+from cases.models import SignedDocument
 
 from .clock import iso
+from .pdf_helpers import flat_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def draw(page, canvas):
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    x, y = box["x"] + 20, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 200, y + 20, steps=8)
+    page.mouse.up()
 
 
 def log_in(page, live_server, username):
@@ -62,6 +76,11 @@ def test_an_officer_and_a_supervisor_click_a_case_from_intake_to_the_end(page, l
     page.locator("#id_needs-0-domain").select_option("family")
     page.locator("#id_needs-0-current_state").fill("가계 정보를 공유받지 못함")
     page.locator("#id_needs-0-desired_state").fill("부부가 경제 사정을 함께 나눔")
+    # A second need, added in place (no page load)
+    page.get_by_role("button", name="욕구 추가").click()
+    page.locator("#id_needs-1-domain").select_option("economy")
+    page.locator("#id_needs-1-current_state").fill("남편이 생활비를 주지 않음")
+    page.locator("#id_needs-1-desired_state").fill("스스로 쓸 수 있는 돈이 생김")
     page.get_by_role("button", name="저장하고 욕구사정 완료").click()
     move(page, "선정 심의에 올리기")
 
@@ -94,14 +113,22 @@ def test_an_officer_and_a_supervisor_click_a_case_from_intake_to_the_end(page, l
     page.get_by_role("button", name="목표 추가").click()
     page.get_by_label("서비스 내용").fill("건강가정지원센터 부부상담 연계")
     page.get_by_label("서비스 종료일").fill(iso(90))
-    page.get_by_label("횟수(주당)").fill("1")
+    page.get_by_label("횟수(회/1주당)").fill("1")
     page.get_by_role("textbox", name="제공기관").fill("건강가정지원센터")
     page.get_by_label("점검 방법").select_option("provider")
     page.get_by_role("button", name="서비스 추가").click()
     expect(page.get_by_role("cell", name="건강가정지원센터 부부상담 연계")).to_be_visible()
-    page.get_by_label("서명 방법").select_option("on_screen")
-    page.get_by_role("button", name="서명 기록").click()
-    expect(page.get_by_text("서명을 기록했습니다.")).to_be_visible()
+    # Both sign on the tablet: ⑭ the client, ⑮ the case manager; the kept PDF names both.
+    page.get_by_role("link", name="화면에서 서명").click()
+    draw(page, page.get_by_role("img", name="당사자 서명"))
+    draw(page, page.get_by_role("img", name="사례관리자 서명(⑮)"))
+    page.get_by_label("당사자가 계획을 읽었거나").check()
+    page.get_by_role("button", name="서명한 계획 저장").click()
+    expect(page.get_by_text("서명을 기록하고 서명된 계획서를 보관했습니다.")).to_be_visible()
+    document = SignedDocument.objects.get(case__client__name="서민지", kind="plan")
+    signed = flat_text(bytes(document.pdf))
+    assert "서민지" in signed and document.witnessed_by.name in signed
+    assert hashlib.sha256(bytes(document.pdf)).hexdigest() == document.sha256
     page.goto(case_url)
     move(page, "개입 시작")
 

@@ -114,7 +114,9 @@ def test_intervention_needs_a_signed_plan(run, user_in_dong):
         refused(case, "start_intervention", user_in_dong)
         == "당사자가 서비스 계획에 서명하지 않았습니다."
     )
-    services.sign_plan(plan=plan, by=user_in_dong, method=ConsentMethod.SIGNED_PAPER)
+    services.sign_plan(
+        plan=plan, by=user_in_dong, method=ConsentMethod.SIGNED_PAPER, manager_signed=True
+    )
     services.move_case(case=case, transition="start_intervention", by=user_in_dong)
     assert case.stage == Stage.INTERVENTION
 
@@ -165,7 +167,11 @@ def test_evaluation_needs_a_status_for_every_plan_item(run, user_in_dong):
 
 def test_closure_needs_an_evaluation_and_the_supervisors_approval(run, user_in_dong, supervisor):
     case = run(Stage.MONITORING)
-    assert refused(case, "close", user_in_dong) == "종결 제안(사유, 날짜, 요약)을 작성하세요."
+    # Everything the closure lacks, at once (not the approval only after the proposal).
+    assert refused(case, "close", user_in_dong) == (
+        "종결 제안(사유, 날짜, 요약)을 작성하세요. 슈퍼바이저가 종결을 승인하지 않았습니다. "
+        "종결 전에 평가를 하세요(사망, 전출, 연락두절만 평가 없이 종결할 수 있습니다)."
+    )
     services.propose_closure(
         case=case, by=user_in_dong, reason="goal_achieved", summary="목표 달성"
     )
@@ -238,12 +244,14 @@ def test_reassessment_loops_back_and_keeps_every_version(run, user_in_dong):
     assert refused(case, "submit_for_selection", user_in_dong).startswith("이미 선정된 사례입니다")
     services.move_case(case=case, transition="revise_plan", by=user_in_dong)
     assert refused(case, "start_intervention", user_in_dong) == (
-        "계획이 이전 욕구사정에 근거합니다. 새 계획 버전을 작성하세요."
+        "재사정 전에 작성한 계획입니다. 새 계획 버전을 작성하세요."
     )
     plan = services.create_plan(
         case=case, by=user_in_dong, short_term_goal="새 단기", long_term_goal="새 장기"
     )
-    services.sign_plan(plan=plan, by=user_in_dong, method=ConsentMethod.ON_SCREEN)
+    services.sign_plan(
+        plan=plan, by=user_in_dong, method=ConsentMethod.SIGNED_PAPER, manager_signed=True
+    )
     services.move_case(case=case, transition="start_intervention", by=user_in_dong)
     assert list(case.assessments.values_list("number", flat=True)) == [1, 2]
     assert list(case.plans.values_list("number", flat=True)) == [1, 2]

@@ -137,7 +137,8 @@ def test_the_plan_page_prefills_the_goal_from_the_assessed_need(client, user_in_
     assert case.plans.get().number == 1
     page = client.get(response["Location"])
     assert page.context["goal_form"].initial["domain"] == "social"
-    assert page.context["goal_form"].initial["problem"] == EXAMPLE["presenting_problem"]
+    # the problem of the need's own domain, not the intake's presenting problem
+    assert page.context["goal_form"].initial["problem"] == EXAMPLE["needs"]["social"][0]
 
 
 def test_a_plan_item_ending_before_it_starts_is_refused_on_the_field(client, user_in_dong, run):
@@ -154,7 +155,7 @@ def test_a_plan_item_ending_before_it_starts_is_refused_on_the_field(client, use
             "goal-problem": "p",
             "goal-need": "n",
             "goal-purpose": "u",
-            "goal-goal": "3개월 안에 성적 30% 향상",
+            "goal-goal": "3개월 안에 자녀의 성적 30% 향상",
         },
     )
     goal = case.plans.get().goals.get()
@@ -178,7 +179,7 @@ def test_a_plan_item_ending_before_it_starts_is_refused_on_the_field(client, use
     assert "학습 멘토링" in response.content.decode()
     signed = client.post(
         reverse("cases:plan_sign", args=[case.pk, 1]),
-        {"sign-method": "paper", "sign-signed_on": iso(0)},
+        {"sign-method": "paper", "sign-signed_on": iso(0), "sign-manager_signed": "on"},
     )
     assert "서명할 서비스 항목이 계획에 없습니다." in signed.content.decode()
 

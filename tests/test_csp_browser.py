@@ -94,7 +94,7 @@ def test_the_main_pages_load_in_chromium_without_a_csp_violation(page, live_serv
 
     # the signing page: the pad (static/js/signature.js) draws and fills the hidden input
     watch.visit(base + f"/cases/{signing.pk}/consents/{consent.pk}/sign-on-screen/")
-    pad = page.locator("canvas.signature-pad")
+    pad = page.get_by_role("img", name="당사자 서명")
     box = pad.bounding_box()
     page.mouse.move(box["x"] + 40, box["y"] + 60)
     page.mouse.down()

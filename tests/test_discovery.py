@@ -12,6 +12,7 @@ from cases import services
 from cases.models import Case, Client, DiscoveryEntry, DiscoveryResult
 
 from .clock import days, iso, today
+from .factories import ClientFactory, dong
 
 pytestmark = pytest.mark.django_db
 
@@ -178,11 +179,57 @@ def test_taking_a_household_to_intake_fills_the_forms_and_closes_the_entry(clien
             "presenting_problem": "단전 3개월",
             "urgency": "crisis",
             "disposition": "case",
+            "investigation_method": "call",
         },
     )
     entry.refresh_from_db()
     assert entry.result == DiscoveryResult.TO_INTAKE
+    assert entry.investigation_method == "call"  # the way actually used, not "home visit"
     assert Case.objects.get().intake.discovery == entry
+
+
+def test_an_intake_from_the_client_page_closes_the_clients_waiting_report(client, user_in_dong):
+    entry = services.add_discovery_entry(
+        by=user_in_dong, source="neighbour", name="박순자", birth_date=datetime.date(1950, 3, 1),
+        address="서울 광진구 능동로 12", risk_summary="끼니를 거름", received_on=today(),
+        due_on=today(),
+    )  # fmt: skip
+    person = ClientFactory(dong=dong("능동"), name="박순자", birth_date=datetime.date(1950, 3, 1))
+    client.force_login(user_in_dong)
+    url = reverse("cases:intake_create", args=[person.pk])  # no ?discovery=: the client page
+    form = client.get(url).context["form"]
+    assert form.initial["presenting_problem"] == "끼니를 거름"
+    data = {"intake_date": iso(0), "route": "walk_in", "presenting_problem": "끼니를 거름",
+            "urgency": "urgent", "disposition": "case"}  # fmt: skip
+    refused = client.post(url, data)  # how the household was met is asked, not assumed
+    assert refused.status_code == 200 and refused.context["form"].errors["investigation_method"]
+    assert refused.context["form"]["presenting_problem"].value() == "끼니를 거름"
+    client.post(url, {**data, "investigation_method": "office"})
+    entry.refresh_from_db()
+    assert (entry.result, entry.investigation_method) == (DiscoveryResult.TO_INTAKE, "office")
+    assert entry.investigated_on == today()
+    assert Case.objects.get(client=person).intake.discovery == entry
+
+
+def test_a_service_intake_resolves_the_report_with_the_method_its_route_implies(user_in_dong):
+    entry = services.add_discovery_entry(
+        by=user_in_dong, source="neighbour", name="최영수", birth_date=None,
+        phone="010-2222-3333", address="서울 광진구 능동로 14", received_on=today(),
+        due_on=today(),
+    )  # fmt: skip
+    person = ClientFactory(dong=dong("능동"), name="최영수", phone="010-2222-3333")
+    other = services.add_discovery_entry(
+        by=user_in_dong, source="neighbour", name="최영수", birth_date=None,
+        phone="010-9999-0000", address="다른 곳", received_on=today(), due_on=today(),
+    )  # fmt: skip
+    services.record_intake(
+        client=person, by=user_in_dong, intake_date=today(), route="walk_in",
+        presenting_problem="상담", disposition="information",
+    )  # fmt: skip
+    entry.refresh_from_db()
+    other.refresh_from_db()
+    assert (entry.result, entry.investigation_method) == (DiscoveryResult.TO_INTAKE, "office")
+    assert other.result == DiscoveryResult.PENDING  # another person of the same name
 
 
 def test_the_queue_shows_overdue_entries_first_and_never_another_dongs(

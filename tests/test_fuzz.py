@@ -47,8 +47,9 @@ from cases import services as case_services
 from cases.models import CaseType, Stage
 from meetings import services as meeting_services
 from meetings.models import Decision, Question, ReturnedTask
+from resources import services as resource_services
 
-from .factories import ClientFactory
+from .factories import ClientFactory, grant_special_consent, registered_with_consent
 from .lifecycle import EXAMPLES, run_to
 from .referral_helpers import consent_for, plan_with_item, refer
 from .resource_factories import ProviderFactory, ResourceFactory
@@ -335,6 +336,8 @@ def build_world(*, officer, supervisor, gu_staff, client):
 
     if hasattr(client, "resident_number"):  # the page that shows it in full needs one
         digit = "2" if client.birth_date.year < 2000 else "4"
+        grant_special_consent(client, officer)  # recorded only with its separate consent
+        client.refresh_from_db()
         case_services.update_client(
             client=client, by=officer, expected_version=client.version,
             resident_number=f"{client.birth_date:%y%m%d}-{digit}345678",
@@ -343,6 +346,10 @@ def build_world(*, officer, supervisor, gu_staff, client):
     resource = ResourceFactory(
         registering_dong=neung, provider=provider, capacity=10, capacity_unit="persons"
     )
+    development = resource_services.record_development(
+        resource=resource, by=officer, developed_by=officer, developed_on=today,
+        method="new_volunteer", note="봉사자 연계",
+    )  # fmt: skip
     member = case_services.add_household_member(
         client=client, by=officer, name="한아들", relation="child"
     )
@@ -371,7 +378,7 @@ def build_world(*, officer, supervisor, gu_staff, client):
     meeting = meeting_services.create_meeting(
         by=officer,
         kind="team_conference",
-        held_at=timezone.now() + datetime.timedelta(days=1),
+        held_at=timezone.now(),  # today: a meeting is decided on or after its day
         place="능동 회의실",
         chair=supervisor,
     )
@@ -389,16 +396,27 @@ def build_world(*, officer, supervisor, gu_staff, client):
     task = ReturnedTask.objects.create(
         decision=decision, case=case_late, assigned_to=officer, text="보완"
     )
+    action = meeting_services.add_action_item(
+        meeting=meeting, by=officer, owner=officer, case=case_selection, text="서류 보완",
+        due_on=today + datetime.timedelta(days=7),
+    )  # fmt: skip
     late_plan = case_late.plans.order_by("-number").first()
+    from cases.supervision import record_supervision
+
+    supervision = record_supervision(
+        case=case_late, by=supervisor, kind="education", discussed="평가 준비",
+        advice="목표별 근거 모으기", action="점검 기록 정리",
+    )  # fmt: skip
     return SimpleNamespace(
         officer=officer, supervisor=supervisor, gu_staff=gu_staff, client=client, member=member,
-        entry=entry, provider=provider, resource=resource, case_intake=case_intake,
+        entry=entry, provider=provider, resource=resource, development=development,
+        case_intake=case_intake,
         case_assessment=case_assessment, assessment=assessment, case_selection=case_selection,
         case_planning=case_planning, case_plan=case_plan, plan=case_plan.plans.get(),
         referred_item=referred_item, free_item=free_item, consent=consent, referral=referral,
         case_late=case_late, late_item=late_plan.items.first(),
         late_goals=list(late_plan.goals.all()), meeting=meeting, partner=partner,
-        agenda_item=agenda_item, task=task,
+        agenda_item=agenda_item, task=task, supervision=supervision, action=action,
     )  # fmt: skip
 
 
@@ -570,7 +588,8 @@ PAGES = [
     Page("deadlines/", lambda w: "/deadlines/",
          lambda w: {"assessment_days": "12", "selection_days": "5", "plan_days": "15",
                     "intake_to_plan_days": "30", "follow_up_interval_days": "30",
-                    "referral_answer_days": "7", "loaded_version": "1"}, user="gu_staff"),
+                    "referral_answer_days": "7", "discovery_investigation_days": "14",
+                    "follow_up_period_days": "90", "loaded_version": "1"}, user="gu_staff"),
     Page("cases/<int:case_pk>/assessments/<int:number>/",
          lambda w: f"/cases/{w.case_assessment.pk}/assessments/{w.assessment.number}/",
          assessment, extras=lambda w: {"complete": "1"}),
@@ -592,20 +611,24 @@ PAGES = [
          lambda w: {"short_term_goal": "위기 줄이기", "long_term_goal": "자립",
                     **versioned(w.plan)}),
     Page("cases/<int:case_pk>/plans/<int:number>/goals/", plan_page("goals/"),
-         lambda w: {"goal-domain": "health", "goal-problem": "자주 아픔", "goal-demand": "",
-                    "goal-need": "건강", "goal-purpose": "건강 회복",
-                    "goal-goal": "3개월 안에 병원 일수 30% 감소"}),
+         lambda w: {"goal-domain": "health", "goal-goal_type": "environment", "goal-term": "short",
+                    "goal-problem": "자주 아픔", "goal-demand": "", "goal-need": "건강",
+                    "goal-purpose": "건강 회복", "goal-goal": "3개월 안에 본인의 병원 일수 30% 감소"},
+         extras=lambda w: {"goal-keep_as_is": "on", "goal-seen_hints": "no_time_frame"},
+         # the goal checks' hints shown before saving (cases.goal_checks): not a refusal
+         quiet=lambda c: bool(getattr(c.get("goal_form"), "hints", None))),
     Page("cases/<int:case_pk>/plans/<int:number>/items/", plan_page("items/"),
          lambda w: {"item-goal": str(w.free_item.goal_id), "item-service_content": "반찬 지원",
                     "item-priority": "3", "item-period": "단기", "item-start_date": today(),
                     "item-end_date": today(90), "item-times_per_week": "1",
                     "item-resource": str(w.resource.pk), "item-provider": "",
                     "item-provider_name": "", "item-person_in_charge": "김담당",
-                    "item-monitoring_method": "provider"}),
+                    "item-monitoring_method": "provider"},
+         extras=lambda w: {"item-by_case_manager": "on"}),
     Page("cases/<int:case_pk>/plans/<int:number>/sign/", plan_page("sign/"),
-         lambda w: {"sign-method": "paper", "sign-signed_on": today()}, examples=6),
+         lambda w: {"sign-method": "paper", "sign-signed_on": today(), "sign-manager_signed": "on"}, examples=6),
     Page("cases/<int:case_pk>/plans/<int:number>/sign-on-screen/", plan_page("sign-on-screen/"),
-         lambda w: {"signature": SIGNATURE, "signed_on": today(), "confirmed": "on"},
+         lambda w: {"signature": SIGNATURE, "manager_signature": SIGNATURE, "signed_on": today(), "confirmed": "on"},
          examples=6),
     Page("cases/<int:case_pk>/consents/<int:consent_pk>/sign-on-screen/",
          lambda w: f"/cases/{w.case_plan.pk}/consents/{w.consent.pk}/sign-on-screen/",
@@ -617,7 +640,23 @@ PAGES = [
     Page("cases/<int:case_pk>/monitoring/new/", case_page("case_late", "monitoring/new/"),
          lambda w: {"plan_item": str(w.late_item.pk), "date": today(),
                     "method": "regular_contact", "findings": "계획대로",
-                    "client_change": "밝아짐", "item_status": "achieved"}),
+                    "client_change": "밝아짐", "item_status": "achieved"},
+         extras=lambda w: {"scale_name": "우울 척도(CES-D)", "scale_score": "18",
+                           "scale_max": "60"}),
+    Page("cases/<int:case_pk>/monitoring/new/", case_page("case_late", "monitoring/new/"),
+         lambda w: {"plan_item": "", "date": today(), "method": "formal",
+                    "findings": "척도 측정", "client_change": "", "item_status": "",
+                    "scale_name": "우울 척도(CES-D)", "scale_score": "18.5", "scale_max": "60"}),
+    Page("cases/<int:case_pk>/supervisions/new/", case_page("case_late", "supervisions/new/"),
+         lambda w: {"date": today(), "kind": "advice", "discussed": "목표 점검",
+                    "advice": "척도 결과 공유", "action": "가정방문", "action_due": today(7)},
+         user="supervisor"),
+    Page("cases/<int:case_pk>/supervisions/<int:supervision_pk>/",
+         lambda w: f"/cases/{w.case_late.pk}/supervisions/{w.supervision.pk}/",
+         lambda w: {"date": today(), "kind": "mediation", "discussed": "기관 간 갈등",
+                    "advice": "사례회의에서 역할 조정", "action": "안건 올리기", "action_due": "",
+                    **versioned(w.supervision)},
+         user="supervisor"),
     Page("cases/<int:case_pk>/evaluations/new/", case_page("case_late", "evaluations/new/"),
          evaluation),
     Page("cases/<int:case_pk>/closure/new/", case_page("case_late", "closure/new/"),
@@ -638,6 +677,12 @@ PAGES = [
          lambda w: {"resource": str(w.resource.pk), "developed_on": today(),
                     "method": "new_volunteer", "developed_by": str(w.officer.pk),
                     "note": "봉사자 2명"},
+         extras=lambda w: {"next": "resource"}),
+    Page("resources/development/<int:pk>/edit/",
+         lambda w: f"/resources/development/{w.development.pk}/edit/",
+         lambda w: {"resource": str(w.resource.pk), "developed_on": today(-1),
+                    "method": "partnership", "developed_by": str(w.officer.pk),
+                    "note": "협약으로 고침", **versioned(w.development)},
          extras=lambda w: {"next": "resource"}),
     Page("resources/import/", lambda w: "/resources/import/",
          lambda w: {"file": Upload("registry.xlsx", workbook([["기관명", "구분"],
@@ -665,6 +710,17 @@ PAGES = [
     Page("meetings/<int:pk>/agenda/", lambda w: f"/meetings/{w.meeting.pk}/agenda/",
          lambda w: {"case": str(w.case_plan.pk), "question": "approve_plan",
                     "partners": [str(w.partner.pk)]}),
+    Page("meetings/<int:pk>/agenda/", lambda w: f"/meetings/{w.meeting.pk}/agenda/",
+         lambda w: {"client": str(w.client.pk), "question": "emergency_support"},
+         extras=lambda w: {"case": str(w.case_plan.pk), "partners": [str(w.partner.pk)]}),
+    Page("meetings/<int:pk>/actions/new/", lambda w: f"/meetings/{w.meeting.pk}/actions/new/",
+         lambda w: {"text": "자료 보완", "case": str(w.case_selection.pk),
+                    "owner": str(w.officer.pk), "owner_name": "", "due_on": today(7)}),
+    Page("meetings/<int:pk>/actions/<int:action_pk>/",
+         lambda w: f"/meetings/{w.meeting.pk}/actions/{w.action.pk}/",
+         lambda w: {"text": "자료 다시 보완", "case": "", "owner": "",
+                    "owner_name": "이협력 (광진건강가정지원센터)", "due_on": today(10),
+                    **versioned(w.action)}),
     Page("meetings/<int:pk>/items/<int:item_pk>/decide/",
          lambda w: f"/meetings/{w.meeting.pk}/items/{w.agenda_item.pk}/decide/",
          lambda w: {f"item-{w.agenda_item.pk}-outcome": "general",
@@ -700,6 +756,12 @@ BUTTONS = [
     Page("meetings/tasks/<int:task_pk>/done/", lambda w: f"/meetings/tasks/{w.task.pk}/done/"),
     Page("meetings/<int:pk>/finalise/", lambda w: f"/meetings/{w.meeting.pk}/finalise/",
          user="supervisor"),
+    Page("meetings/<int:pk>/actions/<int:action_pk>/done/",
+         lambda w: f"/meetings/{w.meeting.pk}/actions/{w.action.pk}/done/",
+         extras=lambda w: {"back": "dashboard"}),
+    Page("meetings/<int:pk>/actions/<int:action_pk>/cancel/",
+         lambda w: f"/meetings/{w.meeting.pk}/actions/{w.action.pk}/cancel/",
+         extras=lambda w: {"back": "dashboard"}),
     Page("i18n/setlang/", lambda w: "/i18n/setlang/", lambda w: {"language": "en", "next": "/"}),
     Page("accounts/logout/", lambda w: "/accounts/logout/", extras=lambda w: {"next": "/"}),
     Page("alerts/read/", lambda w: "/alerts/read/"),
@@ -731,6 +793,9 @@ QUERY_PAGES = [
                     "sort": "number", "page": "1"}),
     Page("cases/<int:case_pk>/plans/<int:number>/", plan_page(""),
          lambda w: {"goal": str(w.free_item.goal_id), "resource": str(w.resource.pk)}),
+    Page("cases/<int:case_pk>/assessments/<int:number>/need-row/",
+         lambda w: f"/cases/{w.case_assessment.pk}/assessments/{w.assessment.number}/need-row/",
+         lambda w: {"needs-TOTAL_FORMS": "2"}),
     Page("cases/<int:case_pk>/interventions/new/", case_page("case_late", "interventions/new/"),
          lambda w: {"kind": "advocacy", "plan_item": str(w.late_item.pk)}),
     _print("cases/<int:case_pk>/monitoring/print/", case_page("case_late", "monitoring/print/"),
@@ -748,7 +813,7 @@ QUERY_PAGES = [
          lambda w: {"q": "반찬", "kind": "material", "need_domain": "daily_living",
                     "provider": str(w.provider.pk), "dong": str(w.officer.dong_id),
                     "sort": "capacity_left", "has_room": "on", "archived": "on", "page": "1"},
-         extras=lambda w: {"export": "xlsx"}),
+         extras=lambda w: {"export": "xlsx", "contacts": "on", **download_reason(w)}),
     Page("resources/providers/", lambda w: "/resources/providers/",
          lambda w: {"q": "나눔", "sector": "private", "kind": "welfare_centre",
                     "dong": str(w.officer.dong_id), "sort": "kind", "conferences": "on",
@@ -760,6 +825,9 @@ QUERY_PAGES = [
                     "method": "new_volunteer", "page": "1"}),
     Page("resources/development/new/", lambda w: "/resources/development/new/",
          lambda w: {"resource": str(w.resource.pk)}),
+    Page("resources/development/<int:pk>/edit/",
+         lambda w: f"/resources/development/{w.development.pk}/edit/",
+         lambda w: {"next": "resource"}),
     Page("resources/import/", lambda w: "/resources/import/", lambda w: {"download": "template"}),
     Page("resources/referrals/", lambda w: "/resources/referrals/",
          lambda w: {"status": "requested", "provider": str(w.provider.pk), "sort": "status",
@@ -1186,13 +1254,18 @@ def test_a_resident_number_in_other_digits_is_refused_with_a_message(client, use
     """Python's \\d takes a fullwidth ２ (a Korean keyboard's full-width mode) or an Arabic-Indic
     ٢: the 7th digit must still be refused with the format message, not fail on its century."""
     client.force_login(user_in_dong)
+    person = registered_with_consent(  # a number is recorded only with its separate consent
+        user_in_dong, name="신규대상", birth_date=datetime.date(1961, 5, 5), sex="F",
+        address="능동로 3", livelihood_status="general",
+    )  # fmt: skip
     for number in [
         "610505-٢345678",
         "610505-２345678",
         "６１０５０５-２３４５６７８",
         "610505-2345678\x00",
     ]:
-        response = client.post("/clients/new/", client_form(None, resident_number=number))
+        response = client.post(f"/clients/{person.pk}/edit/",
+                               client_form(None, resident_number=number, **versioned(person)))  # fmt: skip
         assert response.status_code == 200, number
         errors = response.context["form"].errors.get("resident_number", [])
         assert errors and all(HANGUL.search(e) for e in errors), number

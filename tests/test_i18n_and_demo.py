@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from casemgmt.core.models import User
 from casemgmt.core.roles import Role
@@ -49,18 +50,21 @@ def test_seed_demo_creates_every_role_in_two_dongs_and_the_gu_and_can_run_twice(
     for dong in ("능동", "구의제1동"):
         stages = set(Case.objects.filter(dong__name=dong).values_list("stage", flat=True))
         assert stages == set(Stage.values), dong
-    from meetings.models import Decision, Meeting
+    from meetings.models import ActionItem, Decision, Meeting
 
-    assert Meeting.objects.count() == 4
-    assert Meeting.objects.filter(finalised_at__isnull=False).count() == 2
-    assert Decision.objects.count() == 4
+    # per dong: a past conference and a past 내부판정회의 (final), and an upcoming conference
+    assert Meeting.objects.count() == 6
+    assert Meeting.objects.filter(finalised_at__isnull=False).count() == 4
+    assert Decision.objects.count() == 4 + 4  # of them, one client selected for emergency
+    assert Decision.objects.filter(item__client__isnull=False).count() == 4  # support per dong
+    today = timezone.localdate()
+    assert not Decision.objects.filter(item__meeting__held_at__date__gt=today).exists()
+    assert ActionItem.objects.open().filter(owner__username="neung.cm").count() == 2
+    assert ActionItem.objects.filter(owner__isnull=True).count() == 2  # an external partner's
 
     # Every clock state shows on a fresh demo, and the stored dates match the records.
-    from django.utils import timezone
-
     from cases.models import DeadlineClock
 
-    today = timezone.localdate()
     clocks = list(DeadlineClock.objects.all())
     running = [c for c in clocks if c.stopped_on is None]
     assert any(c.days_left(today) > 3 for c in running), "running"

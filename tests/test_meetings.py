@@ -20,10 +20,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def meeting(user_in_dong, supervisor):
+    """Today's conference: a meeting is decided on or after its day."""
     return services.create_meeting(
         by=user_in_dong,
         kind=MeetingKind.INTEGRATED_CONFERENCE,
-        held_at=at(2, 14),
+        held_at=at(0, 9),
         place="능동 주민센터 2층",
         chair=supervisor,
         officers=[user_in_dong],

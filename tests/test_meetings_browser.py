@@ -1,7 +1,5 @@
 """A supervisor runs an integrated case conference from the review queue to final minutes."""
 
-import datetime
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -41,11 +39,10 @@ def test_a_supervisor_decides_two_cases_in_a_conference_and_both_move(page, live
     expect(page.get_by_role("link", name=f"{to_select.number} 선정대상")).to_be_visible()
     expect(page.get_by_role("link", name=f"{to_close.number} 종결대상")).to_be_visible()
 
-    # A new integrated case conference, tomorrow: the next meeting.
+    # A new integrated case conference, today (decided on its day): the next meeting.
     page.goto(live_server.url + "/meetings/new/")
     page.get_by_label("회의 종류").select_option("integrated")
-    tomorrow = timezone.localtime() + datetime.timedelta(days=1)
-    page.get_by_label("일시").fill(tomorrow.strftime("%Y-%m-%dT10:00"))
+    page.get_by_label("일시").fill(timezone.localtime().strftime("%Y-%m-%dT10:00"))
     page.get_by_label("장소").fill("능동 주민센터 2층")
     page.get_by_label("의장").select_option(label="박서연")
     page.get_by_role("button", name="저장").click()

@@ -1,11 +1,25 @@
-"""On a tablet at a home visit: the client signs the plan on the screen, the plan is kept signed."""
+"""On a tablet at a home visit: the client and the case manager sign the plan on the screen, and the
+plan is kept signed with both signatures."""
+
+import hashlib
 
 import pytest
 from playwright.sync_api import expect
 
+from .pdf_helpers import flat_text as pdf_text
 from .test_browser_case import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def draw(page, canvas):
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    x, y = box["x"] + 20, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 200, y + 20, steps=8)
+    page.mouse.up()
 
 
 def test_a_client_signs_the_plan_on_a_tablet_and_the_signed_pdf_is_kept(page, live_server, demo):
@@ -29,7 +43,7 @@ def test_a_client_signs_the_plan_on_a_tablet_and_the_signed_pdf_is_kept(page, li
 
     canvas = page.get_by_role("img", name="당사자 서명")
     canvas.scroll_into_view_if_needed()
-    status = page.get_by_role("status").filter(has_text="서명")
+    status = page.locator("#signature-status")
     expect(status).to_have_text("아직 서명이 없습니다.")
     box = canvas.bounding_box()
     x, y = box["x"] + 20, box["y"] + box["height"] / 2
@@ -39,12 +53,18 @@ def test_a_client_signs_the_plan_on_a_tablet_and_the_signed_pdf_is_kept(page, li
         page.mouse.move(x + step * 25, y + (12 if step % 2 else -12))
     page.mouse.up()
     expect(status).to_have_text("서명했습니다.")
-    page.get_by_role("button", name="서명 지우기").click()
+    page.get_by_role("group", name="당사자 서명").get_by_role("button", name="서명 지우기").click()
     expect(status).to_have_text("아직 서명이 없습니다.")
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x + 200, y + 20, steps=8)
     page.mouse.up()
+    # ⑮: the case manager signs in the second box; without it nothing is saved.
+    page.get_by_label("당사자가 계획을 읽었거나").check()
+    page.get_by_role("button", name="서명한 계획 저장").click()
+    expect(page.get_by_text("두 번째 칸에 사례관리자 서명(⑮)을 하세요.")).to_be_visible()
+    draw(page, page.get_by_role("img", name="당사자 서명"))  # the pad comes back empty
+    draw(page, page.get_by_role("img", name="사례관리자 서명(⑮)"))
     page.get_by_label("당사자가 계획을 읽었거나").check()
     page.get_by_role("button", name="서명한 계획 저장").click()
 
@@ -67,4 +87,9 @@ def test_a_client_signs_the_plan_on_a_tablet_and_the_signed_pdf_is_kept(page, li
 
     record = AccessRecord.objects.filter(action=AccessAction.PRINT).latest("id")
     assert (record.user, record.reason) == (officer, "기관 의뢰·연계")
-    assert plan.signed_document.signature_image  # the drawing was kept
+    document = plan.signed_document
+    assert document.signature_image and document.manager_signature_image  # both drawings kept
+    # The kept file shows both signers by name, and its hash re-verifies.
+    text = pdf_text(response.body())
+    assert "팜티란" in text and officer.name in text
+    assert hashlib.sha256(response.body()).hexdigest() == document.sha256

@@ -101,9 +101,10 @@ def test_the_consent_form_says_what_the_consent_record_says(client, user_in_dong
     assert "Nanum" in fonts(data)
     for value in (case.number, case.client.name, *consent.agency_list, _date(consent.valid_from)):
         assert squash(value) in found, value
-    # both parts agreed; separate boxes per part
-    assert found.count("■동의함") == 2
-    assert found.count("□동의하지않음") == 2
+    # every part agreed, the two separate ones (PIPA Art. 23, 24) too; separate boxes per part
+    assert found.count("■동의함") == 4
+    assert found.count("□동의하지않음") == 4
+    assert "3.민감정보" in found and "4.고유식별정보" in found
     assert "기본인적사항" in found and "서비스진행상황" in found
 
 
@@ -117,7 +118,7 @@ def test_a_refused_sharing_is_ticked_as_not_agreed(client, user_in_dong, supervi
     client.force_login(user_in_dong)
     found = flat_text(_get_pdf(client, reverse("cases:consent_print", args=[case.pk])))
     assert found.count("■동의함") == 1
-    assert found.count("■동의하지않음") == 1
+    assert found.count("■동의하지않음") == 3  # sharing, and neither separate consent
 
 
 def test_the_monitoring_sheet_lists_each_items_records_for_the_period(

@@ -56,7 +56,9 @@ def _planning_case(user_in_dong, supervisor, n_items=None, example="withheld_liv
 
 def test_signing_keeps_the_printed_pdf_with_its_hash_time_and_witness(user_in_dong, supervisor):
     case, plan = _planning_case(user_in_dong, supervisor)
-    services.sign_plan(plan=plan, by=user_in_dong, method=ConsentMethod.SIGNED_PAPER)
+    services.sign_plan(
+        plan=plan, by=user_in_dong, method=ConsentMethod.SIGNED_PAPER, manager_signed=True
+    )
     document = SignedDocument.objects.get(plan=plan)
     data = bytes(document.pdf)
     assert data.startswith(b"%PDF")
@@ -71,7 +73,9 @@ def test_reprinting_a_signed_plan_returns_the_same_bytes_even_after_the_records_
     client, user_in_dong, supervisor
 ):
     case, plan = _planning_case(user_in_dong, supervisor)
-    services.sign_plan(plan=plan, by=user_in_dong, method=ConsentMethod.SIGNED_PAPER)
+    services.sign_plan(
+        plan=plan, by=user_in_dong, method=ConsentMethod.SIGNED_PAPER, manager_signed=True
+    )
     stored = SignedDocument.objects.get(plan=plan)
     client.force_login(user_in_dong)
     url = reverse("cases:plan_print", args=[case.pk, plan.number])
@@ -93,15 +97,21 @@ def test_a_signed_plan_cannot_be_signed_again_and_a_new_version_needs_its_own_si
     user_in_dong, supervisor
 ):
     case, plan = _planning_case(user_in_dong, supervisor)
-    services.sign_plan(plan=plan, by=user_in_dong, method=ConsentMethod.SIGNED_PAPER)
+    services.sign_plan(
+        plan=plan, by=user_in_dong, method=ConsentMethod.SIGNED_PAPER, manager_signed=True
+    )
     with pytest.raises(ApplicationError):
-        services.sign_plan(plan=plan, by=user_in_dong, method=ConsentMethod.SIGNED_PAPER)
+        services.sign_plan(
+            plan=plan, by=user_in_dong, method=ConsentMethod.SIGNED_PAPER, manager_signed=True
+        )
     assert SignedDocument.objects.filter(case=case).count() == 1
     new = services.create_plan(
         case=case, by=user_in_dong, short_term_goal="새 단기 목표", long_term_goal="새 장기 목표"
     )
     assert not new.is_signed and not SignedDocument.objects.filter(plan=new).exists()
-    services.sign_plan(plan=new, by=user_in_dong, method=ConsentMethod.SIGNED_PAPER)
+    services.sign_plan(
+        plan=new, by=user_in_dong, method=ConsentMethod.SIGNED_PAPER, manager_signed=True
+    )
     first, second = SignedDocument.objects.filter(case=case).order_by("id")
     assert first.plan == plan and second.plan == new
     assert first.sha256 != second.sha256
@@ -109,18 +119,25 @@ def test_a_signed_plan_cannot_be_signed_again_and_a_new_version_needs_its_own_si
     assert "새단기목표" not in flat_text(bytes(first.pdf))
 
 
-def test_signing_on_screen_embeds_the_drawn_signature_in_the_kept_pdf(
+def _data_url(png):
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def test_signing_on_screen_embeds_both_drawn_signatures_in_the_kept_pdf(
     client, user_in_dong, supervisor
 ):
     case, plan = _planning_case(user_in_dong, supervisor)
-    png = tiny_png()
+    png, manager_png = tiny_png(), tiny_png(width=48, height=16)
     client.force_login(user_in_dong)
     url = reverse("cases:plan_sign_screen", args=[case.pk, plan.number])
-    assert client.get(url).status_code == 200
+    page = client.get(url).content.decode()
+    assert "사례관리자 서명(⑮)" in page and page.count('class="signature-pad') == 2
     response = client.post(
         url,
         {
-            "signature": "data:image/png;base64," + base64.b64encode(png).decode(),
+            "signature": _data_url(png),
+            "manager_signature": _data_url(manager_png),
+            "client_signer": "김영희 (딸)",
             "signed_on": iso(0),
             "confirmed": "on",
         },
@@ -128,25 +145,66 @@ def test_signing_on_screen_embeds_the_drawn_signature_in_the_kept_pdf(
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.is_signed and plan.signature_method == ConsentMethod.ON_SCREEN
+    assert plan.manager_signed_by == user_in_dong and plan.client_signer == "김영희 (딸)"
     document = plan.signed_document
     assert bytes(document.signature_image) == png
-    assert b"/Subtype /Image" in bytes(document.pdf) or b"/Subtype/Image" in bytes(document.pdf)
-    assert "화면에서명함" in flat_text(bytes(document.pdf))
+    assert bytes(document.manager_signature_image) == manager_png
+    data = bytes(document.pdf)
+    assert data.count(b"/Subtype /Image") + data.count(b"/Subtype/Image") >= 2
+    text = flat_text(data)
+    assert "화면에서명함" in text and "김영희(딸)서명" in text
+    assert document.sha256 == hashlib.sha256(data).hexdigest()
     page = client.get(reverse("cases:plan_detail", args=[case.pk, plan.number])).content.decode()
     assert "서명된 PDF 내려받기" in page and document.sha256[:8] in page
 
 
-def test_signing_on_screen_without_a_drawing_is_refused(client, user_in_dong, supervisor):
+def test_signing_on_screen_without_both_drawings_is_refused(client, user_in_dong, supervisor):
     case, plan = _planning_case(user_in_dong, supervisor)
     client.force_login(user_in_dong)
     url = reverse("cases:plan_sign_screen", args=[case.pk, plan.number])
-    for signature in ("", "data:image/png;base64,bm90IGEgcG5n"):
+    drawn = _data_url(tiny_png())
+    for signature, manager_signature in (
+        ("", drawn),
+        ("data:image/png;base64,bm90IGEgcG5n", drawn),
+        (drawn, ""),  # the client signed, the case manager did not (⑮ left blank)
+    ):
         response = client.post(
-            url, {"signature": signature, "signed_on": iso(0), "confirmed": "on"}
+            url,
+            {
+                "signature": signature,
+                "manager_signature": manager_signature,
+                "signed_on": iso(0),
+                "confirmed": "on",
+            },
         )
         assert response.status_code == 400
+    assert "두 번째 칸에 사례관리자 서명(⑮)을 하세요." in response.content.decode()
     plan.refresh_from_db()
     assert not plan.is_signed and not SignedDocument.objects.exists()
+    with pytest.raises(ApplicationError):
+        services.sign_plan(plan=plan, by=user_in_dong, method=ConsentMethod.ON_SCREEN,
+                           signature_png=tiny_png())  # fmt: skip
+
+
+def test_a_paper_signature_is_recorded_only_with_the_case_managers_signature_too(
+    client, user_in_dong, supervisor
+):
+    case, plan = _planning_case(user_in_dong, supervisor)
+    with pytest.raises(ApplicationError):
+        services.sign_plan(plan=plan, by=user_in_dong, method=ConsentMethod.SIGNED_PAPER)
+    client.force_login(user_in_dong)
+    url = reverse("cases:plan_sign", args=[case.pk, plan.number])
+    response = client.post(url, {"sign-method": "paper", "sign-signed_on": iso(0)})
+    assert response.status_code == 400
+    assert "사례관리자 서명(⑮)도 있어야 합니다" in response.content.decode()
+    plan.refresh_from_db()
+    assert not plan.is_signed
+    client.post(
+        url, {"sign-method": "paper", "sign-signed_on": iso(0), "sign-manager_signed": "on"}
+    )
+    plan.refresh_from_db()
+    assert plan.is_signed and plan.manager_signed_by == user_in_dong
+    assert user_in_dong.name in flat_text(bytes(plan.signed_document.pdf))
 
 
 def test_another_dong_cannot_sign_on_screen(client, user_other_dong, user_in_dong, supervisor):
@@ -200,6 +258,9 @@ def test_the_consent_form_signed_on_screen_is_kept_and_reprinted_as_signed(
     assert client.get(url).status_code == 200
     data_url = "data:image/png;base64," + base64.b64encode(png).decode()
     response = client.post(url, {"signature": data_url, "confirmed": "on"})
+    assert response.status_code == 400  # the separate consents are each signed in their box
+    response = client.post(url, {"signature": data_url, "sensitive_signature": data_url,
+                                 "identifier_signature": data_url, "confirmed": "on"})  # fmt: skip
     assert response.status_code == 302
     document = SignedDocument.objects.get(consent=consent)
     assert document.kind == "consent" and bytes(document.signature_image) == png

@@ -25,7 +25,7 @@ from django.utils import timezone
 from casemgmt.core.roles import Role
 from casemgmt.core.services import propose_role
 
-from .factories import UserFactory, dong, gu
+from .factories import UserFactory, dong, grant_special_consent, gu
 from .scope_world import build_dong_world, for_the_module, people
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +81,8 @@ def world(django_db_setup, django_db_blocker):
             note="인사발령", by=users["ADMIN"],
         )  # fmt: skip
         objects["role grant"], args["role grant"] = grant, [grant.pk]
+        # The resident number page is for a client who consented to it (PIPA Art. 24).
+        grant_special_consent(objects["client"], users["CM"])
         yield SimpleNamespace(people=users, objects=objects, args=args)
 
 
@@ -207,10 +209,10 @@ PAYLOADS = {
     ),
     "cases:plan_goal_add": lambda w, o: {
         "goal-domain": "daily_living",
-        "goal-problem": "식사",
-        "goal-need": "식사",
+        "goal-problem": "식사를 자주 거름",
+        "goal-need": "규칙적인 식사의 욕구",
         "goal-purpose": "균형 잡힌 식사",
-        "goal-goal": "주 3회 식사 지원",
+        "goal-goal": "3개월 안에 본인이 하루 두 끼 이상 식사한다",  # no hint of the goal checks
     },  # fmt: skip
     "cases:plan_item_add": lambda w, o: {
         "item-goal": w.objects["plan item"].goal_id,
@@ -222,7 +224,11 @@ PAYLOADS = {
         "item-provider": w.objects["dong provider"].pk,
         "item-monitoring_method": "regular_contact",
     },  # fmt: skip
-    "cases:plan_sign": lambda w, o: {"sign-method": "paper", "sign-signed_on": _today()},
+    "cases:plan_sign": lambda w, o: {
+        "sign-method": "paper",
+        "sign-signed_on": _today(),
+        "sign-manager_signed": "on",
+    },
     "cases:intervention_create": lambda w, o: {
         "kind": "home_visit",
         "date": _today(),
@@ -244,6 +250,23 @@ PAYLOADS = {
         "method": "regular_contact",
         "findings": "유지",
     },
+    "cases:supervision_create": lambda w, o: {
+        "date": _today(),
+        "kind": "education",
+        "discussed": "욕구 사정",
+        "advice": "강점도 적기",
+        "action": "사정 보완",
+    },
+    "cases:supervision_detail": _versioned(
+        lambda w, o: {
+            "date": _today(),
+            "kind": "mediation",
+            "discussed": "제공기관과 갈등",
+            "advice": "사례회의에서 역할 나누기",
+            "action": "사례회의 안건 올리기",
+            "action_due": _later(7),
+        }  # fmt: skip
+    ),
     "resources:resource_create": _resource_fields,
     "resources:resource_update": _versioned(
         lambda w, o: {**_resource_fields(w, o), "name": o.name}
@@ -258,6 +281,15 @@ PAYLOADS = {
         "method": "new_volunteer",
         "developed_by": w.people["CM"].pk,
     },  # fmt: skip
+    "resources:development_update": _versioned(
+        lambda w, o: {
+            "resource": o.resource_id,
+            "developed_on": _today(),
+            "method": "partnership",
+            "developed_by": o.developed_by_id,
+            "note": "협약으로 고침",
+        }  # fmt: skip
+    ),
     "resources:referral_change": lambda w, o: {"status": "accepted", "on": _today()},
     "resources:referral_create": lambda w, o: {"requested_on": _today()},
     "meetings:meeting_create": lambda w, o: {
@@ -283,6 +315,14 @@ PAYLOADS = {
         "question": "consultation",
     },
     "meetings:item_decide": lambda w, o: {f"item-{o.pk}-outcome": "other"},
+    "meetings:action_add": lambda w, o: {
+        "text": "자료 보완",
+        "owner": w.people["CM"].pk,
+        "due_on": _later(7),
+    },
+    "meetings:action_edit": _versioned(
+        lambda w, o: {"text": "자료 다시 보완", "owner": w.people["SV"].pk, "due_on": _later(10)}
+    ),
     "core:access_record_export": lambda w, o: {"reason": "월간 점검"},
     "core:access_review_create": lambda w, o: {"period": "2026-10", "findings": "이상 없음"},
     "core:role_grant_decide": lambda w, o: {"decision": "approve"},
@@ -294,6 +334,8 @@ PAYLOADS = {
         "intake_to_plan_days": "30",
         "follow_up_interval_days": "30",
         "referral_answer_days": "7",
+        "discovery_investigation_days": "14",
+        "follow_up_period_days": "90",
         "loaded_version": "1",
     },  # fmt: skip
 }

@@ -47,6 +47,42 @@ def _returned_task_of(meeting_and_item):
     )
 
 
+def _action_of(meeting_and_item):
+    """An open action item of the other dong's meeting, its case manager in charge."""
+    import datetime
+
+    from meetings.models import ActionItem
+
+    meeting, item, _partner = meeting_and_item
+    return ActionItem.objects.create(
+        meeting=meeting, case=item.case, owner=item.case.primary_manager, text="보완",
+        due_on=meeting.held_on + datetime.timedelta(days=7),
+    )  # fmt: skip
+
+
+def _supervision_of(case, supervisor):
+    from cases.supervision import record_supervision
+
+    return record_supervision(
+        case=case, by=supervisor, kind="advice", discussed="월세 체납", advice="긴급지원 검토",
+        action="신청 안내",
+    )  # fmt: skip
+
+
+def _development_of(resource):
+    """An entry of the development log of ``resource`` (자원개발), by an officer of its dong."""
+    from casemgmt.core.roles import Role
+
+    from .factories import UserFactory
+    from .resource_factories import DevelopmentFactory
+
+    officer = UserFactory(
+        username="guui.developer", name="박개발", dong=resource.registering_dong,
+        role=Role.CASE_MANAGER,
+    )  # fmt: skip
+    return DevelopmentFactory(resource=resource, developed_by=officer)
+
+
 @pytest.fixture
 def objects_of_other_dong(
     client_other_dong,
@@ -56,6 +92,7 @@ def objects_of_other_dong(
     provider_of_other_dong,
     provider_of_other_gu,
     referral_of_other_dong,
+    supervisor_other_dong,
 ):
     return {
         "pk": client_other_dong.pk,
@@ -72,6 +109,16 @@ def objects_of_other_dong(
         ("meetings/<int:pk>/copy/<int:attendee_pk>/", "pk"): meeting_of_other_dong[0].pk,
         ("meetings/<int:pk>/print/", "pk"): meeting_of_other_dong[0].pk,
         ("meetings/<int:pk>/copy/<int:attendee_pk>/print/", "pk"): meeting_of_other_dong[0].pk,
+        **{
+            (f"meetings/<int:pk>/actions/{rest}", "pk"): meeting_of_other_dong[0].pk
+            for rest in (
+                "new/",
+                "<int:action_pk>/",
+                "<int:action_pk>/done/",
+                "<int:action_pk>/cancel/",
+            )
+        },  # fmt: skip
+        "action_pk": _action_of(meeting_of_other_dong).pk,
         "item_pk": meeting_of_other_dong[1].pk,
         "attendee_pk": meeting_of_other_dong[2].pk,
         "task_pk": _returned_task_of(meeting_of_other_dong).pk,
@@ -82,6 +129,8 @@ def objects_of_other_dong(
         ("resources/<int:pk>/edit/", "pk"): resource_of_other_dong.pk,
         ("resources/<int:pk>/archive/", "pk"): resource_of_other_dong.pk,
         ("resources/<int:pk>/restore/", "pk"): resource_of_other_dong.pk,
+        # ...and an entry of its development log.
+        ("resources/development/<int:pk>/edit/", "pk"): _development_of(resource_of_other_dong).pk,
         # Providers are read gu-wide: another gu's is not found, another dong's is read-only.
         ("resources/providers/<int:pk>/", "pk"): provider_of_other_gu.pk,
         ("resources/providers/<int:pk>/edit/", "pk"): provider_of_other_dong.pk,
@@ -90,6 +139,8 @@ def objects_of_other_dong(
         # A referral and a plan item of a 구의제1동 case: 404 on every referral address.
         "referral_pk": referral_of_other_dong.pk,
         "plan_item_pk": referral_of_other_dong.plan_item_id,
+        # The team leader's supervision on the 구의제1동 case.
+        "supervision_pk": _supervision_of(case_of_other_dong, supervisor_other_dong).pk,
     }
 
 

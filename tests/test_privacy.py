@@ -13,7 +13,7 @@ from cases import services
 from cases.models import Assessment, Client, HouseholdMember, Stage
 
 from . import lifecycle
-from .factories import ClientFactory, dong
+from .factories import ClientFactory, dong, registered_with_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +29,8 @@ def _raw(sql, params):
 
 @pytest.fixture
 def registered(user_in_dong):
-    return services.create_client(
-        by=user_in_dong,
+    return registered_with_consent(
+        user_in_dong,
         name="남궁민",
         birth_date=datetime.date(1990, 1, 1),
         sex="F",
@@ -61,7 +61,8 @@ def test_the_database_holds_no_plaintext_of_encrypted_fields(registered, user_in
     assert "알코올" not in member_notes
     # The change history keeps the same ciphertext, never the plain value.
     history_number, history_notes = _raw(
-        "SELECT resident_number, health_notes FROM cases_historicalclient WHERE id = %s",
+        "SELECT resident_number, health_notes FROM cases_historicalclient WHERE id = %s"
+        " ORDER BY history_id DESC",
         [registered.pk],
     )
     assert "2345678" not in history_number and "우울증" not in history_notes
@@ -130,6 +131,11 @@ def test_another_dong_cannot_unmask_or_read_the_history(client, user_other_dong,
 
 def test_a_resident_number_must_match_the_birth_date_and_sex(client, user_in_dong):
     client.force_login(user_in_dong)
+    person = registered_with_consent(
+        user_in_dong, name="오지은", birth_date=datetime.date(1985, 3, 4), sex="F",
+        address="서울 광진구 능동로 3", livelihood_status="general",
+    )  # fmt: skip
+    url = reverse("cases:client_update", args=[person.pk])
     data = {
         "name": "오지은",
         "birth_date": "1985-03-04",
@@ -137,19 +143,18 @@ def test_a_resident_number_must_match_the_birth_date_and_sex(client, user_in_don
         "resident_number": "850304-1234567",
         "address": "서울 광진구 능동로 3",
         "livelihood_status": "general",
+        "loaded_version": str(person.version),
     }
-    wrong_sex = client.post(reverse("cases:client_create"), data)
+    wrong_sex = client.post(url, data)
     assert wrong_sex.status_code == 200
     assert "성별" in str(wrong_sex.context["form"].errors["resident_number"])
     assert wrong_sex.context["form"]["name"].value() == "오지은"  # what was typed is kept
-    wrong_birth = client.post(
-        reverse("cases:client_create"), {**data, "resident_number": "850305-2234567"}
-    )
+    wrong_birth = client.post(url, {**data, "resident_number": "850305-2234567"})
     assert "생년월일" in str(wrong_birth.context["form"].errors["resident_number"])
-    malformed = client.post(reverse("cases:client_create"), {**data, "resident_number": "85-0304"})
+    malformed = client.post(url, {**data, "resident_number": "85-0304"})
     assert "13자리" in str(malformed.context["form"].errors["resident_number"])
-    assert not Client.objects.filter(name="오지은").exists()
-    client.post(reverse("cases:client_create"), {**data, "resident_number": "8503042234567"})
+    assert Client.objects.get(name="오지은").resident_number == ""
+    client.post(url, {**data, "resident_number": "8503042234567"})
     assert Client.objects.get(name="오지은").resident_number == "850304-2234567"
 
 
@@ -191,7 +196,8 @@ def test_a_client_change_keeps_who_when_and_the_old_and_new_values(
     assert "박팀장" in page and "등록" in page
 
 
-def test_archiving_a_client_is_in_the_history(user_in_dong, registered):
+def test_archiving_a_client_is_in_the_history(user_in_dong):
+    registered = ClientFactory(dong=dong("능동"))
     services.archive_client(client=registered, by=user_in_dong)
     latest = registered.history.latest()
     assert latest.archived_at is not None and latest.history_user == user_in_dong

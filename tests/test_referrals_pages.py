@@ -193,7 +193,7 @@ def test_a_signed_plan_offers_no_matching_but_its_items_can_be_referred(
 
     consent_for(case, user_in_dong, centre)
     item = plan_with_item(case, user_in_dong, provider=centre)
-    case_services.sign_plan(plan=item.plan, by=user_in_dong, method="paper")
+    case_services.sign_plan(plan=item.plan, by=user_in_dong, method="paper", manager_signed=True)
     client.force_login(user_in_dong)
     response = client.get(plan_url(item.plan))
     assert response.context["matches"] == []

@@ -54,3 +54,17 @@ def test_the_demo_registry_also_loads_on_a_database_without_demo_users():
     seed_demo_resources()
     assert Resource.objects.count() >= 25
     assert not ResourceDevelopment.objects.exists()
+
+
+def test_the_demo_log_has_an_entry_corrected_by_the_team_leader_once(client):
+    from django.urls import reverse
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed_demo_resources()  # a second run corrects nothing more
+    corrected = ResourceDevelopment.objects.get(version__gt=1)
+    assert (corrected.resource.name, corrected.version) == ("이웃 안부 살피미", 2)
+    assert corrected.updated_by.username == "neung.sv"
+    assert [row.history_type for row in corrected.history.order_by("history_id")] == ["+", "~"]
+    client.force_login(corrected.updated_by)
+    log = client.get(reverse("resources:development_list")).content.decode()
+    assert f"{corrected.updated_by.name} 고침" in log

@@ -59,7 +59,9 @@ def case_in_intervention(officer, supervisor, items):
             "purpose": "안정", "goal": "3개월 안에 생활비를 함께 관리한다", "items": items,
         }],
     )  # fmt: skip
-    services.sign_plan(plan=plan, by=officer, method=ConsentMethod.SIGNED_PAPER)
+    services.sign_plan(
+        plan=plan, by=officer, method=ConsentMethod.SIGNED_PAPER, manager_signed=True
+    )
     lifecycle.move(case, "start_intervention", officer)
     case.refresh_from_db()
     return case, list(plan.items.order_by("priority", "id"))
@@ -338,7 +340,8 @@ def test_gu_staff_set_the_limits_and_the_change_is_in_the_history(
     data = {
         "assessment_days": "7", "selection_days": "5", "plan_days": "15",
         "intake_to_plan_days": "30", "follow_up_interval_days": "30",
-        "referral_answer_days": "7", "loaded_version": "1",
+        "referral_answer_days": "7", "discovery_investigation_days": "14",
+        "follow_up_period_days": "90", "loaded_version": "1",
     }  # fmt: skip
     refused = client.post("/deadlines/", {**data, "assessment_days": "0"})
     assert refused.status_code == 200

@@ -121,6 +121,7 @@ def _sign(client, case, plan, png):
         url,
         {
             "signature": "data:image/png;base64," + base64.b64encode(png).decode(),
+            "manager_signature": "data:image/png;base64," + base64.b64encode(png).decode(),
             "signed_on": iso(0),
             "confirmed": "on",
         },

@@ -106,10 +106,13 @@ def get_for_user(
     return obj
 
 
-def get_rw_for_user(request, queryset, *, action=AccessAction.UPDATE, reason="", **lookup):
+def get_rw_for_user(
+    request, queryset, *, action=AccessAction.UPDATE, reason="", clients_of=None, **lookup
+):
     """Load one object the user may change: 404 if out of scope, 403 if read-only for them.
 
     ``reason``: why the user asked (e.g. to see a resident number in full), kept on the record.
+    ``clients_of(obj)``: as for get_for_user, the clients the page shows (a meeting's form).
     """
     try:
         obj = queryset.for_user(request.user).get(**lookup)
@@ -117,7 +120,8 @@ def get_rw_for_user(request, queryset, *, action=AccessAction.UPDATE, reason="",
         raise Http404 from exc
     if not can_edit(request.user, obj):
         raise PermissionDenied
-    record_access(request, action=action, obj=obj, reason=reason)
+    clients = clients_of(obj) if clients_of is not None else ()
+    record_access(request, action=action, obj=obj, reason=reason, clients=clients)
     return obj
 
 

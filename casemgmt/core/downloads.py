@@ -5,11 +5,28 @@ the user may not see); the door then asks ``download_reason(request)``. Without 
 it raises ``DownloadReasonRequired``, which ``DownloadReasonMiddleware`` answers with a small
 form that sends the officer back to the same address with the reason added, so every download
 link in the app works unchanged and no view can forget to ask.
+
+Only a download that holds someone's personal data asks: a view whose file holds none (a blank
+form, the statistics, a list of services) does not call ``download_reason`` at all, and still
+writes its access record. The view says which kind of document it makes (``Document``), so the
+reasons offered fit it: a client's form is printed for the client's signature or a conference, a
+list of partners' contact persons for linking clients with resources. A reason of another kind is
+refused on the form, in Korean.
 """
 
 from django.shortcuts import render
 
-from .forms import DownloadReasonForm
+from .forms import REASONS_FOR, Document, DownloadReasonForm, Purpose
+
+__all__ = [
+    "REASONS_FOR",
+    "Document",
+    "DownloadReasonMiddleware",
+    "DownloadReasonRequired",
+    "Purpose",
+    "download_reason",
+    "is_download",
+]
 
 REASON_PARAMETERS = ("purpose", "reason")
 
@@ -25,10 +42,11 @@ def is_download(request) -> bool:
     return request.GET.get("format") != "html"
 
 
-def download_reason(request) -> str:
-    """The reason given with this request, or DownloadReasonRequired."""
+def download_reason(request, *, document=Document.CLIENT_RECORD) -> str:
+    """The reason given with this request, or DownloadReasonRequired (whose form offers the
+    reasons that fit ``document``)."""
     given = any(name in request.GET for name in REASON_PARAMETERS)
-    form = DownloadReasonForm(request.GET if given else None)
+    form = DownloadReasonForm(request.GET if given else None, document=document)
     if not (given and form.is_valid()):
         raise DownloadReasonRequired(form)
     return form.cleaned_data["reason"]

@@ -94,29 +94,77 @@ class AccessRecordFilterForm(forms.Form):
 
 
 class Purpose(models.TextChoices):
-    """The usual reasons an officer downloads or unmasks personal data; "other" asks for words."""
+    """The usual reasons an officer downloads or unmasks personal data; "other" asks for words.
+    Which of them a download offers depends on its kind of document (``REASONS_FOR``)."""
 
     SIGNATURE = "signature", _("Printing for the client's signature")
     MEETING = "meeting", _("Material for a case conference")
     REFERRAL = "referral", _("Referral or linkage with an agency")
     VISIT = "visit", _("Home visit or counselling")
+    LINKAGE = "linkage", _("Linking clients with resources")
+    RESOURCE_REPORT = "resource_report", _("Report on the community resources")
+    CONSULTATION = "consultation", _("Consultation with partner agencies")
     AUDIT = "audit", _("Inspection, audit or monthly review")
     LEGAL = "legal", _("Required by law (benefit application, report)")
     OTHER = "other", _("Other (write it below)")
 
 
+class Document(models.TextChoices):
+    """What kind of document holds the personal data that leaves the screen. The apps say which
+    kind each download is; the ground floor knows only the kinds and the reasons that fit them."""
+
+    CLIENT_RECORD = "client_record", _("A client's record or printed form")
+    CONTACT_LIST = "contact_list", _("A list of partners and their contact persons")
+    ACCESS_RECORDS = "access_records", _("Access records")
+
+
+#: The reasons each kind of document offers. A client's form is printed to be signed, for a
+#: conference, a referral or a visit; a list of partners' contact persons is for linking clients
+#: with resources, reporting on them and consulting the agencies; access records for a review.
+REASONS_FOR = {
+    Document.CLIENT_RECORD: [
+        Purpose.SIGNATURE,
+        Purpose.MEETING,
+        Purpose.REFERRAL,
+        Purpose.VISIT,
+        Purpose.AUDIT,
+        Purpose.LEGAL,
+        Purpose.OTHER,
+    ],
+    Document.CONTACT_LIST: [
+        Purpose.LINKAGE,
+        Purpose.RESOURCE_REPORT,
+        Purpose.CONSULTATION,
+        Purpose.AUDIT,
+        Purpose.OTHER,
+    ],
+    Document.ACCESS_RECORDS: [Purpose.AUDIT, Purpose.LEGAL, Purpose.OTHER],
+}
+
+#: What the reason page says the file holds, for each kind of document.
+DOCUMENT_HOLDS = {
+    Document.CLIENT_RECORD: _("It holds a resident's personal data."),
+    Document.CONTACT_LIST: _("It holds the names and phone numbers of contact persons."),
+    Document.ACCESS_RECORDS: _("It holds who read which client's record."),
+}
+
 REASON_REQUIRED_FOR_OTHER = _("Write the reason in at least five characters.")
+REASON_NOT_FOR_DOCUMENT = _("This reason does not fit this file. Choose one from the list.")
 
 
 class DownloadReasonForm(forms.Form):
     """Why personal data leaves the screen (a download, a print, an unmasked number).
 
-    A purpose from the list, or "other" with words; the words alone (min. 5 characters) also do.
+    A purpose from the list of the document's kind (``document``), or "other" with words; the
+    words alone (min. 5 characters) also do. A purpose of another kind of document is refused.
     ``cleaned_data["reason"]`` is the text kept on the access record.
     """
 
     purpose = forms.ChoiceField(
-        label=_("Purpose"), required=False, choices=[("", "---------")] + Purpose.choices
+        label=_("Purpose"),
+        required=False,
+        choices=[("", "---------")] + Purpose.choices,
+        error_messages={"invalid_choice": REASON_NOT_FOR_DOCUMENT},
     )
     reason = forms.CharField(
         label=_("Reason for the download"),
@@ -125,10 +173,22 @@ class DownloadReasonForm(forms.Form):
         help_text=_("Recorded with the access record, as the rules for personal data ask."),
     )
 
+    def __init__(self, *args, document=Document.CLIENT_RECORD, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document = Document(document)
+        self.fields["purpose"].choices = [("", "---------")] + [
+            (purpose.value, purpose.label) for purpose in REASONS_FOR[self.document]
+        ]
+
+    @property
+    def holds(self):
+        """What the file holds, in a sentence for the reason page."""
+        return DOCUMENT_HOLDS[self.document]
+
     def clean(self):
         cleaned = super().clean()
         purpose, words = cleaned.get("purpose"), (cleaned.get("reason") or "").strip()
-        if "reason" in self.errors:
+        if "reason" in self.errors or "purpose" in self.errors:
             return cleaned
         if purpose and purpose != Purpose.OTHER:
             label = str(Purpose(purpose).label)

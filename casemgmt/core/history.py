@@ -6,11 +6,14 @@ written by commands and background work still say who. Sensitive fields are encr
 historical table exactly as in the live one, and are shown masked on the history page.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .korean import korean_date, korean_datetime
 
 # Bookkeeping columns: the history row itself says who and when, so these only add noise.
 NOT_SHOWN = {"id", "version", "created_at", "updated_at", "created_by", "updated_by"}
@@ -68,6 +71,10 @@ def _display(model, name, value, related_names):
         return str(_("yes") if value else _("no"))
     if target:
         return related_names.get((target, value), f"#{value}")
+    if isinstance(value, datetime.datetime):  # as every page shows a moment, not ISO
+        return korean_datetime(value)
+    if isinstance(value, datetime.date):
+        return korean_date(value)
     return str(value)
 
 

@@ -13,7 +13,13 @@ from django.views.decorators.http import require_POST, require_safe
 from . import services
 from .access import record_access
 from .exceptions import ApplicationError
-from .forms import AccessRecordFilterForm, AccessReviewForm, DownloadReasonForm, LoginForm
+from .forms import (
+    AccessRecordFilterForm,
+    AccessReviewForm,
+    Document,
+    DownloadReasonForm,
+    LoginForm,
+)
 from .korean import korean_datetime
 from .models import AccessAction
 from .selectors import (
@@ -63,7 +69,7 @@ def _access_record_page(request, *, review_form=None, reason_form=None, status=2
             "filter_form": form,
             "page": page,
             "query": query.urlencode(),
-            "reason_form": reason_form or DownloadReasonForm(),
+            "reason_form": reason_form or DownloadReasonForm(document=Document.ACCESS_RECORDS),
             "review_form": review_form or AccessReviewForm(initial={"period": last_month()}),
             "reviews": access_reviews(user=request.user)[:12],
         },
@@ -91,7 +97,7 @@ def access_review_create(request):
 def access_record_export(request):
     """The filtered records as CSV, streamed; the download and its reason are recorded first."""
     _require_reviewer(request.user)
-    reason_form = DownloadReasonForm(request.POST)
+    reason_form = DownloadReasonForm(request.POST, document=Document.ACCESS_RECORDS)
     form = AccessRecordFilterForm(request.GET or None)
     form.is_valid()
     filters = dict(getattr(form, "cleaned_data", {}))

@@ -139,6 +139,20 @@ def my_agenda(*, user):
     )
 
 
+def my_action_items(*, user):
+    """The open action items of meetings that name the user in charge, soonest due first (the
+    dashboard shows them until done): one query, bounded."""
+    from meetings.models import ActionItem
+
+    return list(
+        ActionItem.objects.for_user(user)
+        .open()
+        .filter(owner=user)
+        .select_related("meeting", "case__client")
+        .order_by("due_on", "id")[:LIST_LIMIT]
+    )
+
+
 def unread_alerts(*, user, limit=10):
     """The user's unread alerts, newest first (bounded; the alerts page has them all)."""
     from cases.models import Alert

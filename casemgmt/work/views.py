@@ -9,6 +9,7 @@ from casemgmt.core.selectors import grants_waiting_for, month_start, review_due
 from cases.selectors import client_counts, client_list, intake_statistics, waiting_for
 
 from .selectors import (
+    my_action_items,
     my_agenda,
     my_due,
     my_open_cases,
@@ -26,6 +27,7 @@ def dashboard(request):
     due = my_due(user=user)
     referrals = waiting_referrals(user=user)
     agenda = my_agenda(user=user)
+    actions = my_action_items(user=user)
     unread = unread_alerts(user=user)
     shown = (
         {c.pk for c in recent_clients}
@@ -34,6 +36,7 @@ def dashboard(request):
         | {r.plan_item.plan.case.client_id for r in referrals}
         | {item.case.client_id for item in agenda}
         | {alert.case.client_id for alert in unread}
+        | {action.case.client_id for action in actions if action.case_id}
     )
     if shown:
         record_access(request, action=AccessAction.VIEW, clients=sorted(shown))
@@ -49,6 +52,7 @@ def dashboard(request):
             "due": due,
             "referrals": referrals,
             "agenda": agenda,
+            "action_items": actions,
             "alerts": unread,
             "activity": recent_work(user=user),
             "review_due": review_due(user=user),

@@ -3,7 +3,8 @@
 clients  — 당사자 and 세대원
 intake   — 발굴 queue and 접수 · 초기상담
 case     — 사례: the state machine, its guards and the stage history
-records  — what each stage produces: 욕구사정, 선정, 동의, 서비스제공 계획, 개입, 점검, 평가, 종결, 사후관리
+records  — what each stage produces: 욕구사정, 선정, 동의, 서비스제공 계획, 개입, 점검, 평가, 종결, 사후관리,
+           and the supervisor's 슈퍼비전 on the case
 schedule — deadline clocks and each gu's limits
 alerts   — what a colleague did on my case, unread until I open it
 documents — signed papers (the plan, the consent), frozen as PDF bytes with their SHA-256
@@ -41,6 +42,8 @@ from .records import (  # noqa: F401
     EvaluationGoal,
     FollowUpCheck,
     GoalResult,
+    GoalTerm,
+    GoalType,
     Intervention,
     InterventionKind,
     ItemStatus,
@@ -52,6 +55,8 @@ from .records import (  # noqa: F401
     SelectionDecision,
     ServicePlan,
     SharedItem,
+    Supervision,
+    SupervisionKind,
 )
 from .schedule import (  # noqa: F401
     ClockKind,

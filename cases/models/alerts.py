@@ -12,6 +12,7 @@ class AlertKind(models.TextChoices):
     REFERRAL = "referral", _("Referral answer")
     RECORD = "record", _("Record added by a colleague")
     HANDOVER = "handover", _("Case handed to me")
+    SUPERVISION = "supervision", _("Supervision on my case")
 
 
 class AlertQuerySet(models.QuerySet):

@@ -85,6 +85,25 @@ def reassessment_overdue(case, today=None):
     )
 
 
+def round_started_at(case):
+    """When the case last entered the needs assessment: at the start, after a reassessment was
+    requested, or when it re-opened for a new cycle. An assessment or a plan written before that
+    belongs to an earlier round and cannot carry the case forward."""
+    change = case.stage_changes.filter(target=Stage.ASSESSMENT).order_by("-at", "-id").first()
+    return change.at if change is not None else None
+
+
+def _of_this_round(case, record):
+    started = round_started_at(case)
+    return started is None or record.created_at >= started
+
+
+def plan_approval_required(case):
+    from .schedule import policy_for_gu
+
+    return policy_for_gu(case.dong.gu_id).plan_approval_required
+
+
 def _overdue_message(case):
     if reassessment_overdue(case):
         return [_("The last needs assessment is more than a year old: a reassessment is due.")]
@@ -119,7 +138,7 @@ def missing_to_revise_plan(case):
     if selection is None or not selection.selected:
         missing.append(_("The case has not been selected yet: submit it for selection."))
     assessment = latest_assessment(case)
-    if assessment is None or not assessment.is_complete:
+    if assessment is None or not assessment.is_complete or not _of_this_round(case, assessment):
         missing.append(_("Complete the reassessment first."))
     return missing
 
@@ -157,6 +176,8 @@ def missing_to_start_intervention(case):
     plan = latest_plan(case)
     if plan is None:
         missing.append(_("Write the service plan."))
+    elif not _of_this_round(case, plan):
+        missing.append(_("The plan was written before the reassessment: write a new plan version."))
     else:
         if not plan.items.exists():
             missing.append(_("The service plan has no service items."))
@@ -165,6 +186,10 @@ def missing_to_start_intervention(case):
         assessment = latest_assessment(case, completed=True)
         if assessment is not None and plan.assessment_id != assessment.pk:
             missing.append(_("The plan is based on an older assessment: write a new plan version."))
+        if plan.approved_on is None and plan_approval_required(case):
+            missing.append(
+                _("The gu requires the supervisor's approval of the plan before the intervention.")
+            )
     return missing + _overdue_message(case)
 
 
@@ -200,10 +225,10 @@ def missing_to_close(case):
     missing = []
     closure = current_closure(case)
     if closure is None:
-        return [_("Write the closure proposal (reason, date, summary).")]
-    if closure.approved_by_id is None:
+        missing.append(_("Write the closure proposal (reason, date, summary)."))
+    if closure is None or closure.approved_by_id is None:
         missing.append(_("The supervisor has not approved the closure."))
-    if closure.reason not in ClosureReason.without_evaluation():
+    if closure is None or closure.reason not in ClosureReason.without_evaluation():
         if case.stage != Stage.EVALUATION or not case.evaluations.filter(cycle=case.cycle).exists():
             missing.append(
                 _(
@@ -272,6 +297,34 @@ GUARDS = {
     "start_follow_up": missing_to_start_follow_up,
     "end": missing_to_end,
     "reopen": missing_to_reopen,
+}
+
+
+# Which moves make sense at all in the case's situation (the page lists only these; the guards
+# above still say what each of them lacks). A move left out here is not forbidden by it: the
+# guard refuses it anyway.
+def _selected(case):
+    selection = latest_selection(case)
+    return selection is not None and selection.selected
+
+
+def _not_selected(case):
+    selection = latest_selection(case)
+    return selection is not None and not selection.selected
+
+
+def _closure_allows_follow_up(case):
+    closure = current_closure(case)
+    return closure is None or closure.reason not in ClosureReason.without_follow_up()
+
+
+RELEVANT = {
+    "submit_for_selection": lambda case: not _selected(case),
+    "revise_plan": _selected,
+    "select": lambda case: not _not_selected(case),
+    "reject": _not_selected,
+    "start_follow_up": _closure_allows_follow_up,
+    "end": lambda case: case.stage == Stage.FOLLOW_UP or not _closure_allows_follow_up(case),
 }
 
 
@@ -559,11 +612,14 @@ class Case(ConcurrentTransitionMixin, VersionedModel):
         self.cycle += 1
 
     # What the page shows ---------------------------------------------------------------------
-    def moves(self):
-        """Every move from the current stage, with what each still lacks (empty: allowed)."""
+    def moves(self, *, every=False):
+        """The moves that make sense from the current stage (``every``: all of them, for the
+        service that runs one), each with everything it still lacks (empty: allowed)."""
         result = []
         for transition_ in self._meta.get_field("stage").get_all_transitions(type(self)):
             if transition_.source not in (self.stage, "*"):
+                continue
+            if not every and not RELEVANT.get(transition_.name, lambda case: True)(self):
                 continue
             result.append(
                 {

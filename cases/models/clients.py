@@ -97,7 +97,9 @@ class Client(VersionedModel):
 
     objects = ClientQuerySet.as_manager()
     history = change_history(excluded_fields=["name_initials"])
-    history_masked_fields = ("resident_number",)
+    # Shown as "changed" only: the history page is no side door to what the page itself hides
+    # without the separate consents (cases.special_consent).
+    history_masked_fields = ("resident_number", "health_notes")
 
     class Meta:
         verbose_name = _("client")
@@ -179,6 +181,8 @@ class HouseholdMemberQuerySet(ScopedQuerySet):
 
 class HouseholdMember(VersionedModel):
     """세대원: a member of the client's household."""
+
+    history_masked_fields = ("health_notes",)  # as the client's (cases.special_consent)
 
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, related_name="household", verbose_name=_("client")

@@ -54,6 +54,19 @@ class SignedDocument(models.Model):
     signature_image = models.BinaryField(
         _("signature image (PNG)"), null=True, blank=True, editable=False
     )
+    manager_signature_image = models.BinaryField(
+        _("case manager's signature image (PNG)"), null=True, blank=True, editable=False
+    )
+    # A consent's separate parts (PIPA Art. 23 and 24), each signed on its own.
+    sensitive_signature_image = models.BinaryField(
+        _("signature for sensitive data (PNG)"), null=True, blank=True, editable=False
+    )
+    identifier_signature_image = models.BinaryField(
+        _("signature for the resident registration number (PNG)"),
+        null=True,
+        blank=True,
+        editable=False,
+    )
 
     objects = CaseRecordQuerySet.as_manager()
 

@@ -29,6 +29,7 @@ class DiscoveryResult(models.TextChoices):
 class InvestigationMethod(models.TextChoices):
     VISIT = "visit", _("Home visit")
     CALL = "call", _("Phone call")
+    OFFICE = "office", _("Counselling at the centre")
 
 
 class DiscoveryEntryQuerySet(ScopedQuerySet):

@@ -1,5 +1,8 @@
 """What each stage of a case produces. Every record belongs to one case and is scoped by it."""
 
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -11,6 +14,7 @@ from casemgmt.core.history import change_history
 from casemgmt.core.versioning import VersionedModel
 
 from ..choices import NeedDomain
+from ..goal_checks import labels as hint_labels
 from .scope import CaseScopedQuerySet
 
 
@@ -177,6 +181,19 @@ class Consent(CaseRecord):
     case = case_fk("consents")
     services_consent = models.BooleanField(_("consents to receiving services"), default=True)
     sharing_consent = models.BooleanField(_("consents to sharing information"), default=False)
+    # PIPA asks for these apart from the general consent, each ticked and signed on its own:
+    # sensitive data such as health and disability (Art. 23) and unique identifiers such as the
+    # resident registration number (Art. 24). Without them neither is recorded (cases.privacy).
+    sensitive_consent = models.BooleanField(
+        _("consents separately to health and disability information (sensitive data)"),
+        default=False,
+        help_text=_("Personal Information Protection Act, Art. 23."),
+    )
+    identifier_consent = models.BooleanField(
+        _("consents separately to the resident registration number (unique identifier)"),
+        default=False,
+        help_text=_("Personal Information Protection Act, Art. 24."),
+    )
     shared_items = models.JSONField(_("what may be shared"), default=list, blank=True)
     providers = models.ManyToManyField(
         "resources.Provider",
@@ -260,6 +277,25 @@ class ItemStatus(models.TextChoices):
     REASSESS = "reassess", _("Reassess")
 
 
+class GoalType(models.TextChoices):
+    """목표유형: the six kinds of goal of seed 002."""
+
+    RELATIONSHIPS = "relationships", _("Relationships")
+    MAJOR_DECISION = "major_decision", _("A major decision")
+    HARMFUL_BEHAVIOUR = "harmful_behaviour", _("Harmful behaviour")
+    ENVIRONMENT = "environment", _("Environment")
+    RESOURCES = "resources", _("Resources or information")
+    SOCIAL_ROLE_SKILLS = "social_role_skills", _("Social-role skills")
+
+
+class GoalTerm(models.TextChoices):
+    """Short-, mid- or long-term, as seed 001 describes practice goals."""
+
+    SHORT = "short", _("Short-term")
+    MID = "mid", _("Mid-term")
+    LONG = "long", _("Long-term")
+
+
 class ServicePlan(CaseRecord):
     """서비스제공 계획, versioned. Once the client has signed a version it is frozen."""
 
@@ -300,6 +336,24 @@ class ServicePlan(CaseRecord):
         editable=False,
         verbose_name=_("signature recorded by"),
     )
+    # ⑭ may be signed by a guardian for the client; ⑮ by the case manager. Both sign before the
+    # plan is frozen.
+    client_signer = models.CharField(
+        _("signed for the client by"),
+        max_length=60,
+        blank=True,
+        editable=False,
+        help_text=_("A guardian's name and relation, when the client did not sign personally."),
+    )
+    manager_signed_by = models.ForeignKey(
+        "core.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("signed as case manager (⑮) by"),
+    )
 
     history = change_history()
 
@@ -334,7 +388,36 @@ class PlanGoal(models.Model):
         _("intervention goal"),
         help_text=_("Measurable, with a time frame: whose change, how much, by when."),
     )
+    goal_type = models.CharField(
+        _("goal type"),
+        max_length=20,
+        choices=GoalType.choices,
+        blank=True,
+        help_text=_(
+            "Relationships (marriage, neighbours); a major decision (entering a facility, "
+            "moving); harmful behaviour (violence, drinking, smoking, habits); environment "
+            "(housing, neighbours' support); resources or information (livelihood benefit, debt "
+            "relief, sponsorship); social-role skills (caring for grandchildren, daily living)."
+        ),
+    )
+    term = models.CharField(_("goal term"), max_length=10, choices=GoalTerm.choices, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=1)
+    # The goal checks' hints (cases.goal_checks) the officer chose to keep the goal despite.
+    acknowledged_hints = models.JSONField(
+        _("hints kept as they are"), default=list, blank=True, editable=False
+    )
+    hints_acknowledged_by = models.ForeignKey(
+        "core.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("hints kept by"),
+    )
+    hints_acknowledged_at = models.DateTimeField(
+        _("hints kept at"), null=True, blank=True, editable=False
+    )
 
     history = change_history()
 
@@ -345,6 +428,11 @@ class PlanGoal(models.Model):
 
     def __str__(self):
         return self.goal
+
+    @property
+    def kept_hint_labels(self):
+        """The short names of the hints the officer saved the goal despite."""
+        return hint_labels(self.acknowledged_hints)
 
     @property
     def history_actor(self):
@@ -396,6 +484,14 @@ class PlanItem(models.Model):
         help_text=_("As printed on the form; filled from the provider when one is chosen."),
     )
     person_in_charge = models.CharField(_("person in charge"), max_length=50, blank=True)
+    by_case_manager = models.BooleanField(
+        _("provided by the case manager"),
+        default=False,
+        help_text=_(
+            "Counselling, accompanying and other help the case manager gives herself: no "
+            "provider is needed."
+        ),
+    )
     monitoring_method = models.CharField(
         _("monitoring method"), max_length=20, choices=MonitoringMethod.choices
     )
@@ -419,6 +515,11 @@ class PlanItem(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(priority__gte=1), name="plan_item_priority_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(by_case_manager=False)
+                | Q(resource__isnull=True, provider__isnull=True),
+                name="plan_item_direct_has_no_provider",
             ),
         ]
 
@@ -485,8 +586,49 @@ class Intervention(CaseRecord):
         return self.kind in InterventionKind.direct()
 
 
+#: Scales officers use in welfare practice, offered on the monitoring form (any other may be typed).
+COMMON_SCALES = [
+    _("Depression scale (CES-D)"),
+    _("Geriatric depression scale (SGDS-K)"),
+    _("Self-esteem scale (Rosenberg)"),
+    _("Social support scale"),
+    _("Life satisfaction scale"),
+    _("Anxiety scale (BAI)"),
+    _("Alcohol use disorders test (AUDIT-K)"),
+]
+
+SCALE_NEEDS_SCORE = _("Write the score the client got on this scale.")
+SCORE_NEEDS_SCALE = _("Name the scale this score comes from.")
+SCALE_ONLY_FORMAL = _(
+    "A scale and its score belong to formal, quantitative monitoring: choose that method, or "
+    "leave the scale empty."
+)
+SCALE_MAX_NEEDS_SCORE = _("Give the highest possible score only with a score.")
+SCORE_ABOVE_MAX = _("The score cannot be higher than the scale's highest possible score.")
+
+
+def scale_problems(*, method, name, score, maximum):
+    """{field: Korean message} for a monitoring's scale fields: a scale and its score go
+    together, only with the formal method; the highest possible score, if given, bounds it."""
+    problems = {}
+    if name and score is None:
+        problems["scale_score"] = SCALE_NEEDS_SCORE
+    elif score is not None and not name:
+        problems["scale_name"] = SCORE_NEEDS_SCALE
+    elif name and method and method != MonitoringMethod.FORMAL:
+        problems["scale_name"] = SCALE_ONLY_FORMAL
+    if maximum is not None and score is None and "scale_score" not in problems:
+        problems["scale_max"] = SCALE_MAX_NEEDS_SCORE
+    elif maximum is not None and score is not None and score > maximum:
+        problems["scale_score"] = SCORE_ABOVE_MAX
+    return problems
+
+
 class Monitoring(CaseRecord):
-    """점검: delivery of a planned service and the client's change, with the item's status ⑬."""
+    """점검: delivery of a planned service and the client's change, with the item's status ⑬.
+
+    Formal, quantitative monitoring (척도 활용) records the scale and the client's score, so the
+    case page can show one scale's scores over time."""
 
     case = case_fk("monitorings")
     plan_item = models.ForeignKey(
@@ -504,14 +646,61 @@ class Monitoring(CaseRecord):
     item_status = models.CharField(
         _("status of the item"), max_length=10, choices=ItemStatus.choices, blank=True
     )
+    scale_name = models.CharField(
+        _("scale"),
+        max_length=100,
+        blank=True,
+        help_text=_("Formal monitoring only: choose a scale from the list or type its name."),
+    )
+    scale_score = models.DecimalField(
+        _("score"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    scale_max = models.DecimalField(
+        _("highest possible score"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Optional, e.g. 60 for the CES-D."),
+    )
 
     class Meta:
         verbose_name = _("monitoring record")
         verbose_name_plural = _("monitoring records")
         ordering = ["case", "-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scale_name="", scale_score__isnull=True)
+                | (~Q(scale_name="") & Q(scale_score__isnull=False, method="formal")),
+                name="monitoring_scale_with_score_formal_only",
+            ),
+            models.CheckConstraint(
+                condition=Q(scale_max__isnull=True)
+                | Q(scale_score__isnull=False, scale_score__lte=F("scale_max")),
+                name="monitoring_score_within_scale_max",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.date} {self.get_method_display()}"
+
+    def clean(self):
+        super().clean()
+        self.scale_name = (self.scale_name or "").strip()
+        problems = scale_problems(
+            method=self.method,
+            name=self.scale_name,
+            score=self.scale_score,
+            maximum=self.scale_max,
+        )
+        if problems:
+            raise ValidationError(problems)
 
 
 class GoalResult(models.TextChoices):
@@ -638,3 +827,59 @@ class FollowUpCheck(CaseRecord):
 
     def __str__(self):
         return f"{self.case} {self.date}"
+
+
+# --- 슈퍼비전 ------------------------------------------------------------------------------------------
+class SupervisionKind(models.TextChoices):
+    """The supervisor's functions in seed 002: teaching and guidance through the whole process,
+    advice on the case, and mediating conflicts (and fostering cooperation)."""
+
+    EDUCATION = "education", _("Teaching and guidance")
+    ADVICE = "advice", _("Advice")
+    MEDIATION = "mediation", _("Mediating conflicts, fostering cooperation")
+
+
+FOLLOW_UP_BEFORE_SUPERVISION = _("The case manager's deadline cannot be before the supervision.")
+
+
+class Supervision(CaseRecord):
+    """슈퍼비전: the team leader's teaching, advice or mediation on a case, and what the case
+    manager will do about it. Written by the supervisor; read by everyone who reads the case."""
+
+    case = case_fk("supervisions")
+    date = models.DateField(_("date"), default=timezone.localdate)
+    kind = models.CharField(
+        _("kind of supervision"), max_length=20, choices=SupervisionKind.choices
+    )
+    discussed = models.TextField(_("what was discussed"))
+    advice = models.TextField(_("advice given"))
+    action = models.TextField(_("what the case manager will do"))
+    action_due = models.DateField(_("to be done by"), null=True, blank=True)
+    supervisor = models.ForeignKey(
+        "core.User",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("supervisor"),
+    )
+
+    history = change_history()
+
+    class Meta:
+        verbose_name = _("supervision")
+        verbose_name_plural = _("supervisions")
+        ordering = ["case", "-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action_due__isnull=True) | Q(action_due__gte=F("date")),
+                name="supervision_action_due_after_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.date}"
+
+    def clean(self):
+        super().clean()
+        if self.action_due and self.date and self.action_due < self.date:
+            raise ValidationError({"action_due": FOLLOW_UP_BEFORE_SUPERVISION})

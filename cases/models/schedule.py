@@ -80,6 +80,24 @@ class DeadlinePolicy(VersionedModel):
         _("days a provider has to answer a referral"),
         _("After this many days without an answer, the referral shows on the dashboard."),
     )
+    discovery_investigation_days = _days(
+        14,
+        _("report of a household at risk → investigation (days)"),
+        _("The discovery list's 'investigate by' date starts this many days after the report."),
+    )
+    follow_up_period_days = _days(
+        90,
+        _("follow-up period after closure (days)"),
+        _("The closure form proposes the end of the follow-up this many days after closing."),
+    )
+    plan_approval_required = models.BooleanField(
+        _("the supervisor approves each plan before it is signed"),
+        default=False,
+        help_text=_(
+            "When set, the intervention starts only after the supervisor (or a case conference) "
+            "has approved the plan, and the plan is signed after that approval."
+        ),
+    )
 
     history = change_history()
 

@@ -47,6 +47,7 @@ from .prints import (
 )
 from .records import (
     assessment_edit,  # noqa: F401
+    assessment_need_row,  # noqa: F401
     assessment_start,  # noqa: F401
     closure_approve,  # noqa: F401
     closure_create,  # noqa: F401
@@ -57,4 +58,8 @@ from .records import (
     intervention_create,  # noqa: F401
     monitoring_create,  # noqa: F401
     selection_decide,  # noqa: F401
+)
+from .supervision import (
+    supervision_create,  # noqa: F401
+    supervision_detail,  # noqa: F401
 )

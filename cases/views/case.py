@@ -28,7 +28,9 @@ from ..selectors import (
     case_list,
     case_managers,
     case_timeline,
+    scale_series,
 )
+from ..supervision import may_supervise
 from .common import (
     PAGE_SIZE,
     load_case,
@@ -83,6 +85,8 @@ def case_detail(request, case_pk):
             "move_form": MoveForm(),
             "clocks": list(case.clocks.filter(cycle=case.cycle)),
             "next_contact_item": case.next_contact_item,
+            "scales": scale_series(case=case),
+            "may_supervise": may_supervise(request.user, case),
         },
     )
 

@@ -37,7 +37,9 @@ from ..selectors import (
     client_list,
     duplicate_checks_in_the_last_hour,
     gu_duplicates,
+    open_discovery_for_client,
 )
+from ..special_consent import SpecialConsent, special_consent
 from .common import (
     PAGE_SIZE,
     visible_dongs,
@@ -111,6 +113,8 @@ def duplicate_check(request):
 
 @require_safe
 def client_detail(request, pk):
+    from meetings.selectors import client_decisions  # the 내부판정회의's decisions on the client
+
     client = get_for_user(
         request, Client.objects.select_related("dong", "created_by", "updated_by"), pk=pk
     )
@@ -120,11 +124,13 @@ def client_detail(request, pk):
         {
             "client": client,
             "can_edit": can_edit(request.user, client),
+            "special_consent": special_consent(client),
             "cases": client.cases.select_related("primary_manager").order_by("-opened_on"),
             "intakes": client.intakes.select_related("counselled_by", "case").order_by(
                 "-intake_date", "-id"
             ),
             "household": client.household.filter(archived_at__isnull=True),
+            "meeting_decisions": client_decisions(user=request.user, client=client),
         },
     )
 
@@ -158,7 +164,7 @@ def client_create(request):
     initial = {}
     if discovery is not None:
         initial = {f: getattr(discovery, f) for f in ("name", "birth_date", "phone", "address")}
-    form = ClientForm(request.POST or None, initial=initial)
+    form = ClientForm(request.POST or None, initial=initial, consent=SpecialConsent())
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
@@ -210,7 +216,7 @@ def client_update(request, pk):
         pk=pk,
         action=AccessAction.UPDATE if request.method == "POST" else AccessAction.VIEW,
     )
-    form = ClientForm(request.POST or None, instance=client)
+    form = ClientForm(request.POST or None, instance=client, consent=special_consent(client))
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
@@ -252,11 +258,17 @@ def intake_create(request, pk):
         action=AccessAction.CREATE if request.method == "POST" else AccessAction.VIEW,
     )
     discovery = _discovery_from(request, request.user)
+    # Whatever page the intake starts from, the client's reports still waiting in the discovery
+    # queue are closed by it (services.record_intake).
+    waiting = list(open_discovery_for_client(client=client, user=request.user)[:5])
+    if discovery is not None and discovery not in waiting:
+        waiting.insert(0, discovery)
+    source = discovery or (waiting[0] if waiting else None)
     initial = {"intake_date": timezone.localdate()}
-    if discovery is not None:  # nothing typed twice: the report becomes the intake's starting point
-        initial.update(route="outreach", route_detail=f"{discovery.get_source_display()} {discovery.source_detail}".strip(),
-                       presenting_problem=discovery.risk_summary)  # fmt: skip
-    form = IntakeForm(request.POST or None, initial=initial)
+    if source is not None:  # nothing typed twice: the report becomes the intake's starting point
+        initial.update(route="outreach", route_detail=f"{source.get_source_display()} {source.source_detail}".strip(),
+                       presenting_problem=source.risk_summary)  # fmt: skip
+    form = IntakeForm(request.POST or None, initial=initial, open_discovery=waiting)
     if request.method == "POST" and form.is_valid():
         try:
             intake = services.record_intake(
@@ -296,7 +308,7 @@ def household_member_create(request, pk):
         pk=pk,
         action=AccessAction.CREATE if request.method == "POST" else AccessAction.VIEW,
     )
-    form = HouseholdMemberForm(request.POST or None)
+    form = HouseholdMemberForm(request.POST or None, consent=special_consent(client))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
         services.add_household_member(client=client, by=request.user, **data)
@@ -323,7 +335,9 @@ def household_member_update(request, pk, member_pk):
         action=AccessAction.UPDATE if request.method == "POST" else AccessAction.VIEW,
     )
     member = get_object_or_404(client.household.all(), pk=member_pk)
-    form = HouseholdMemberForm(request.POST or None, instance=member)
+    form = HouseholdMemberForm(
+        request.POST or None, instance=member, consent=special_consent(client)
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
         try:

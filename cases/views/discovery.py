@@ -1,5 +1,7 @@
 """발굴: the discovery queue, its import and each entry's investigation."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -26,7 +28,7 @@ from ..forms import (
     DiscoveryImportForm,
     InvestigationForm,
 )
-from ..models import DiscoveryEntry, DiscoveryResult
+from ..models import DiscoveryEntry, DiscoveryResult, policy_for_gu
 from ..selectors import (
     client_for_discovery,
     discovery_counts,
@@ -67,6 +69,19 @@ def discovery_list_view(request):
     )
 
 
+def _investigate_by(user):
+    """The gu's default: a report is investigated within its set number of days."""
+    days = policy_for_gu(user.gu_id).discovery_investigation_days
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def _explain_due(form, user):
+    days = policy_for_gu(user.gu_id).discovery_investigation_days
+    form.fields["due_on"].help_text = _(
+        "The gu's standard: investigated within %(days)s days of the report (editable)."
+    ) % {"days": days}
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def discovery_create(request):
     if not can_create_in_dong(request.user, DiscoveryEntry):
@@ -74,8 +89,10 @@ def discovery_create(request):
     form = DiscoveryEntryForm(
         request.POST or None,
         officers=dong_officers(request.user),
-        initial={"received_on": timezone.localdate(), "assigned_to": request.user.pk},
-    )
+        initial={"received_on": timezone.localdate(), "assigned_to": request.user.pk,
+                 "due_on": _investigate_by(request.user)},
+    )  # fmt: skip
+    _explain_due(form, request.user)
     if request.method == "POST" and form.is_valid():
         services.add_discovery_entry(by=request.user, **form.cleaned_data)
         messages.success(request, _("The household was added to the discovery queue."))
@@ -95,7 +112,11 @@ def discovery_create(request):
 def discovery_import(request):
     if not can_create_in_dong(request.user, DiscoveryEntry):
         raise PermissionDenied
-    form = DiscoveryImportForm(request.POST or None, request.FILES or None)
+    form = DiscoveryImportForm(
+        request.POST or None, request.FILES or None,
+        initial={"due_on": _investigate_by(request.user)},
+    )  # fmt: skip
+    _explain_due(form, request.user)
     report = None
     if request.method == "POST" and form.is_valid():
         try:

@@ -19,7 +19,7 @@ from ..forms import (
     PlanItemForm,
     SignPlanForm,
 )
-from ..models.case import latest_plan
+from ..models.case import latest_plan, plan_approval_required
 from .common import (
     load_case,
 )
@@ -76,7 +76,11 @@ def _plan_context(request, case, plan, **bound_forms):
     from resources.selectors import matches_for_goal, plan_item_from_resource, plan_item_referrals
     from resources.services import REFERRAL_STAGES
 
-    goals = list(plan.goals.prefetch_related("items__resource", "items__provider"))
+    goals = list(
+        plan.goals.select_related("hints_acknowledged_by").prefetch_related(
+            "items__resource", "items__provider"
+        )
+    )
     last_goal = goals[-1] if goals else None
     case_editable = can_edit(request.user, case)
     editable = case_editable and not plan.is_signed
@@ -93,10 +97,15 @@ def _plan_context(request, case, plan, **bound_forms):
             item.referral = item.referral_list[0] if item.referral_list else None
     forms = {
         "header_form": PlanForm(instance=plan),
-        "goal_form": PlanGoalForm(prefix="goal", initial=_next_goal_initial(case, plan)),
+        "goal_form": PlanGoalForm(
+            plan=plan,
+            prefix="goal",
+            initial=_next_goal_initial(plan, domain=request.GET.get("need")),
+        ),
         "item_form": PlanItemForm(
             plan=plan,
             user=request.user,
+            manager_name=case.primary_manager.name,
             prefix="item",
             initial={
                 "goal": match_goal.pk if match_goal else None,
@@ -121,6 +130,8 @@ def _plan_context(request, case, plan, **bound_forms):
             else []
         ),
         "picked": picked,
+        # The gu asks for the supervisor's approval before the client signs (cases.schedule).
+        "awaiting_approval": editable and plan.approved_on is None and plan_approval_required(case),
         "can_refer": case_editable
         and case.stage in REFERRAL_STAGES
         and not case.plans.filter(number__gt=plan.number).exists(),
@@ -128,24 +139,37 @@ def _plan_context(request, case, plan, **bound_forms):
     }
 
 
-def _next_goal_initial(case, plan):
-    """Nothing typed twice: the next goal starts from the first assessed need not yet planned."""
-    planned = set(plan.goals.values_list("domain", flat=True))
-    need = next((n for n in plan.assessment.needs.all() if n.domain not in planned), None)
+def _next_goal_initial(plan, *, domain=None):
+    """Nothing typed twice: the next goal starts from an assessed need (``domain``, the one the
+    officer chose, else the first not yet planned), and every pre-filled field comes from that
+    need, as in 002's planning table: its current state is the problem, the client's own view
+    the demand or wish, its desired state the need to meet and the purpose to agree on."""
+    needs = list(plan.assessment.needs.all())
+    need = next((n for n in needs if domain and n.domain == domain), None)
+    if need is None:
+        planned = set(plan.goals.values_list("domain", flat=True))
+        need = next((n for n in needs if n.domain not in planned), None)
     if need is None:
         return {}
     return {
         "domain": need.domain,
-        "problem": case.intake.presenting_problem if case.intake_id else "",
-        "need": need.current_state,
+        "problem": need.current_state,
+        "demand": need.client_view,
+        "need": need.desired_state,
         "purpose": need.desired_state,
     }
 
 
-def _plan_form_post(request, case_pk, number, *, form_name, build_form, save, success):
+def _plan_form_post(
+    request, case_pk, number, *, form_name, build_form, save, success, hold=lambda form: False
+):
+    """``hold``: a valid form shown again before saving (the goal's hints): nothing is saved."""
     case = load_case(request, case_pk, write=True)
     plan = get_object_or_404(case.plans.select_related("assessment"), number=number)
     form = build_form(plan)
+    if form.is_valid() and hold(form):
+        context = _plan_context(request, case, plan, **{form_name: form})
+        return render(request, "cases/plan_detail.html", context)
     if form.is_valid():
         try:
             save(plan, form)
@@ -187,10 +211,15 @@ def plan_update(request, case_pk, number):
 @require_POST
 def plan_goal_add(request, case_pk, number):
     def build(plan):
-        return PlanGoalForm(request.POST, prefix="goal")
+        return PlanGoalForm(request.POST, plan=plan, prefix="goal")
 
     def save(plan, form):
-        services.add_plan_goal(plan=plan, by=request.user, **form.cleaned_data)
+        services.add_plan_goal(
+            plan=plan,
+            by=request.user,
+            acknowledged_hints=form.acknowledged_hints,
+            **form.goal_data(),
+        )
 
     return _plan_form_post(
         request,
@@ -200,13 +229,20 @@ def plan_goal_add(request, case_pk, number):
         build_form=build,
         save=save,
         success=_("The goal was added."),
+        hold=lambda form: form.needs_confirmation,
     )
 
 
 @require_POST
 def plan_item_add(request, case_pk, number):
     def build(plan):
-        return PlanItemForm(request.POST, plan=plan, user=request.user, prefix="item")
+        return PlanItemForm(
+            request.POST,
+            plan=plan,
+            user=request.user,
+            manager_name=plan.case.primary_manager.name,
+            prefix="item",
+        )
 
     def save(plan, form):
         data = dict(form.cleaned_data)

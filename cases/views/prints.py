@@ -17,7 +17,7 @@ from casemgmt.core.models import AccessAction
 
 from .. import pdf as case_pdf
 from .. import services
-from ..forms import PrintPeriodForm, SignConsentOnScreenForm, SignOnScreenForm
+from ..forms import PlanSignOnScreenForm, PrintPeriodForm, SignConsentOnScreenForm
 from ..models import (
     Case,
     ConsentMethod,
@@ -81,13 +81,14 @@ def plan_print(request, case_pk, number):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_sign_screen(request, case_pk, number):
-    """The client signs the plan on the tablet; the officer witnesses and saves."""
+    """The client (or a guardian) and the case manager sign the plan on the tablet, both before
+    it is saved and frozen."""
     case = load_case(request, case_pk, write=True)
     plan = get_object_or_404(case.plans.select_related("assessment"), number=number)
     if plan.is_signed:
         messages.info(request, _("This plan is already signed."))
         return redirect("cases:plan_detail", case_pk=case.pk, number=plan.number)
-    form = SignOnScreenForm(request.POST or None)
+    form = PlanSignOnScreenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.sign_plan(
@@ -96,6 +97,8 @@ def plan_sign_screen(request, case_pk, number):
                 method=ConsentMethod.ON_SCREEN,
                 signed_on=form.cleaned_data["signed_on"],
                 signature_png=form.cleaned_data["signature"],
+                manager_signature_png=form.cleaned_data["manager_signature"],
+                client_signer=form.cleaned_data["client_signer"],
             )
         except ApplicationError as error:
             form.add_error(None, error.message)
@@ -113,6 +116,7 @@ def plan_sign_screen(request, case_pk, number):
             + "?format=html",
             "cancel_url": reverse("cases:plan_detail", args=[case.pk, plan.number]),
             "submit_label": _("Save the signed plan"),
+            "manager_pad": True,
         },
         status=400 if form.errors else 200,
     )
@@ -126,12 +130,14 @@ def consent_sign_screen(request, case_pk, consent_pk):
     if getattr(consent, "signed_document", None) is not None:
         messages.info(request, _("The client has already signed this consent form."))
         return redirect("cases:case_detail", case_pk=case.pk)
-    form = SignConsentOnScreenForm(request.POST or None)
+    form = SignConsentOnScreenForm(request.POST or None, consent=consent)
     if request.method == "POST" and form.is_valid():
         try:
             services.sign_consent(
-                consent=consent, by=request.user, signature_png=form.cleaned_data["signature"]
-            )
+                consent=consent, by=request.user, signature_png=form.cleaned_data["signature"],
+                sensitive_signature_png=form.cleaned_data.get("sensitive_signature"),
+                identifier_signature_png=form.cleaned_data.get("identifier_signature"),
+            )  # fmt: skip
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:

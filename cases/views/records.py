@@ -1,12 +1,15 @@
 """What each stage records: assessment, selection, consent, intervention, monitoring, evaluation, closure, follow-up."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from casemgmt.core.access import (
     can_edit,
@@ -27,6 +30,7 @@ from ..forms import (
     SelectionForm,
     WithdrawConsentForm,
 )
+from ..models import policy_for_gu
 from ..models.case import latest_plan
 from .common import (
     load_case,
@@ -134,10 +138,18 @@ def closure_create(request, case_pk):
         case_pk,
         form_class=ClosureForm,
         title=_("Propose closure"),
+        initial=_closure_initial,
         save=lambda case, form: services.propose_closure(
             case=case, by=request.user, **form.cleaned_data
         ),
     )
+
+
+def _closure_initial(case):
+    """Today's closure, and the follow-up period the gu sets (editable on the form)."""
+    today = timezone.localdate()
+    days = policy_for_gu(case.dong.gu_id).follow_up_period_days
+    return {"closed_on": today, "follow_up_until": today + datetime.timedelta(days=days)}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -276,3 +288,29 @@ def assessment_edit(request, case_pk, number):
             "editable": editable,
         },
     )
+
+
+@require_safe
+def assessment_need_row(request, case_pk, number):
+    """One more need row, added in place by htmx (the "add a need" button sends the formset's
+    current TOTAL_FORMS): the row with the next index, and the count raised by one (out of band).
+    Without JavaScript, "save and keep writing" gives a new empty row as before."""
+    case = load_case(request, case_pk, write=True)
+    assessment = get_object_or_404(case.assessments.all(), number=number)
+    if assessment.is_complete:
+        raise PermissionDenied
+    try:
+        index = int(request.GET.get("needs-TOTAL_FORMS", ""))
+    except ValueError:
+        return HttpResponse(status=400)  # not the formset's count: nothing to add
+    empty = NeedFormSet(prefix="needs")
+    if not 0 <= index < empty.max_num:
+        return HttpResponse(status=204)  # the most rows a form takes: htmx adds nothing
+    need_form = empty.empty_form
+    need_form.prefix = empty.add_prefix(index)
+    return render(
+        request,
+        "cases/_need_row.html",
+        {"need_form": need_form, "n": index + 1, "total": index + 1, "prefix": "needs",
+         "out_of_band": True},
+    )  # fmt: skip

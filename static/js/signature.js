@@ -8,7 +8,7 @@
     var input = document.getElementById(canvas.dataset.signatureInput);
     var status = document.getElementById(canvas.dataset.signatureStatus);
     var form = canvas.closest("form");
-    var clearButton = form.querySelector("[data-signature-clear]");
+    var clearButton = (canvas.closest("fieldset") || form).querySelector("[data-signature-clear]");
     var ctx = canvas.getContext("2d");
     var drawing = false;
     var drawn = false;

@@ -99,6 +99,7 @@ class Command(BaseCommand):
             users[username] = user
         self._seed_clients(dongs, users)
         self._seed_cases(dongs, users)
+        self._seed_special_data()
         self._seed_resources()
         self._seed_referrals()
         self._seed_meetings(users)
@@ -122,8 +123,8 @@ class Command(BaseCommand):
         from cases.models import Client
 
         creators = {"능동": users["neung.cm"], "구의제1동": users["guui1.cm"]}
-        for index, row in enumerate(DEMO_CLIENTS):
-            dong_name, name, birth, sex, phone, address, status, notes = row
+        for row in DEMO_CLIENTS:
+            dong_name, name, birth, sex, phone, address, status, _notes = row
             born = datetime.date.fromisoformat(birth)
             Client.objects.get_or_create(
                 dong=dongs[dong_name],
@@ -131,15 +132,34 @@ class Command(BaseCommand):
                 birth_date=born,
                 defaults={
                     "sex": sex,
-                    "resident_number": _demo_resident_number(born, sex, index),
                     "phone": phone,
                     "address": address,
                     "livelihood_status": status,
-                    "health_notes": notes,
                     "created_by": creators[dong_name],
                     "updated_by": creators[dong_name],
                 },
             )
+
+    def _seed_special_data(self):
+        """The resident number and the health notes, only for the clients who have given the
+        separate consents (PIPA Art. 23, 24) on a case: the others have none recorded."""
+        from cases.models import Client
+        from cases.special_consent import special_consent
+
+        for index, row in enumerate(DEMO_CLIENTS):
+            dong_name, name, birth, sex, _phone, _address, _status, notes = row
+            born = datetime.date.fromisoformat(birth)
+            client = Client.objects.get(dong__name=dong_name, name=name, birth_date=born)
+            consent = special_consent(client)
+            changes = {}
+            if consent.identifier and not client.resident_number:
+                changes["resident_number"] = _demo_resident_number(born, sex, index)
+            if consent.sensitive and not client.health_notes:
+                changes["health_notes"] = notes
+            for field, value in changes.items():
+                setattr(client, field, value)
+            if changes:
+                client.save(update_fields=list(changes))
 
     def _seed_cases(self, dongs, users):
         from cases.demo import seed_demo_cases
