@@ -35,7 +35,7 @@ def setup():
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    from casemgmt.core.management.commands import seed_demo
+    from casemgmt.work.management.commands import seed_demo
 
     # Only the demo users: the demo cases are not needed here.
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115

@@ -260,3 +260,24 @@ def test_blank_forms_need_a_login(client):
     response = client.get(reverse("cases:blank_plan_print"))
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+def test_the_management_number_is_printed_in_the_header_and_in_its_field_only(
+    client, user_in_dong, supervisor
+):
+    from .pdf_helpers import text
+
+    case = _case(user_in_dong, supervisor, Stage.MONITORING)
+    client.force_login(user_in_dong)
+    plan = _get_pdf(client, reverse("cases:plan_print", args=[case.pk, 1]))
+    assert flat_text(plan).count(case.number) == 2  # the page header, and ①
+    monitoring = _get_pdf(client, reverse("cases:monitoring_print", args=[case.pk]))
+    assert flat_text(monitoring).count(case.number) == 2
+    # "(계획 버전 1)" stays on one line beside the number
+    assert "(계획 버전 1)" in text(monitoring, layout=True)
+
+
+def test_the_blank_plan_leaves_room_for_the_name_and_the_date(client, user_in_dong):
+    client.force_login(user_in_dong)
+    found = flat_text(_get_pdf(client, reverse("cases:blank_plan_print")))
+    assert "본인______________은(는)______년____월____일부터" in found

@@ -239,6 +239,13 @@ def test_a_40_item_plan_repeats_the_header_and_the_page_marks_on_every_page(
             if f"{n}.{''.join(lifecycle_service(n).split())}" in "".join(text(data, page=p).split())
         ]  # fmt: skip
         assert len(holders) == 1, (n, holders)
+    # A page never opens with 〃 ("as above"): its first row names its goal in full.
+    goals = ["".join(g.split()) for g in plan.goals.values_list("goal", flat=True)]
+    for number in range(2, pages + 1):
+        body = "".join(text(data, page=number).split()).split("⑬이행여부", 1)[1]
+        assert not body.startswith("〃"), number
+        assert any(body.startswith(goal) for goal in goals), (number, body[:60])
+    assert "〃" in "".join(text(data).split())  # rows further down still say it once
 
 
 def lifecycle_service(n):

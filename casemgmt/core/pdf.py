@@ -73,13 +73,47 @@ def _print_stylesheet():
     return _cache.stylesheet
 
 
+CONTINUED_ROW = "data-continued-row"
+
+
 def render_pdf(template_name, context) -> bytes:
+    """The PDF of a form. A table row marked ``data-continued-row="<key>"`` (a row that says 〃,
+    "as above", instead of repeating its group's text) must not open a page: a reader of that
+    page would not know what it continues. When such rows open pages, the form is laid out once
+    more with their keys in ``context["page_start_rows"]``, so they print the text in full."""
     from weasyprint import HTML
 
-    html = render_html(template_name, context)
     stylesheet, font_config = _print_stylesheet()
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher())
-    return document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+
+    def layout(ctx):
+        html = render_html(template_name, ctx)
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).render(
+            stylesheets=[stylesheet], font_config=font_config
+        )
+        return html, document
+
+    html, document = layout(context)
+    if CONTINUED_ROW in html:
+        starting = _continued_rows_opening_pages(document)
+        if starting:
+            html, document = layout({**context, "page_start_rows": starting})
+    return document.write_pdf()
+
+
+def _continued_rows_opening_pages(document):
+    """The keys of the continued rows that are the first body row of a page."""
+    found = set()
+    for page in document.pages[1:]:
+        for box in page._page_box.descendants():
+            if getattr(box, "element_tag", None) != "tr" or box.element is None:
+                continue
+            if box.element.get("data-row") is None:
+                continue  # a repeated header row
+            key = box.element.get(CONTINUED_ROW)
+            if key is not None:
+                found.add(key)
+            break
+    return found
 
 
 def sha256(data: bytes) -> str:
