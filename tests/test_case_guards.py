@@ -112,7 +112,7 @@ def test_intervention_needs_a_signed_plan(run, user_in_dong):
     )
     assert (
         refused(case, "start_intervention", user_in_dong)
-        == "당사자가 서비스 계획에 서명하지 않았습니다."
+        == "계획에 아직 서명이 없습니다. 당사자(⑭)와 사례관리자(⑮)가 모두 서명해야 합니다."
     )
     services.sign_plan(
         plan=plan, by=user_in_dong, method=ConsentMethod.SIGNED_PAPER, manager_signed=True

@@ -182,7 +182,11 @@ def missing_to_start_intervention(case):
         if not plan.items.exists():
             missing.append(_("The service plan has no service items."))
         if not plan.is_signed:
-            missing.append(_("The client has not signed the service plan."))
+            missing.append(
+                _(
+                    "The plan is not signed yet: the client (⑭) and the case manager (⑮) both sign it."
+                )
+            )
         assessment = latest_assessment(case, completed=True)
         if assessment is not None and plan.assessment_id != assessment.pk:
             missing.append(_("The plan is based on an older assessment: write a new plan version."))
