@@ -424,6 +424,9 @@ DEMO_CASE_CLIENTS = {
 }
 
 
+DEMO_MEN = {"이영철", "강민수", "오세훈", "신동욱", "안재석", "전민호", "구자영"}
+
+
 # How long ago each demo case came in, so that the deadline clocks and the monitoring contacts show
 # every state on a fresh demo: running, close to the limit, over it, stopped (on time or late).
 DEMO_DAYS_AGO = {
@@ -455,7 +458,7 @@ def seed_demo_cases(*, dongs, officers, supervisors):
                 name=name,
                 defaults={
                     "birth_date": dt.date(1950 + 3 * n, 1 + n % 12, 1 + 2 * n),
-                    "sex": "F" if n % 2 == 0 else "M",
+                    "sex": "M" if name in DEMO_MEN else "F",
                     "address": f"서울 광진구 {dong_name} 예시로 {10 + n}",
                     "phone": f"010-{5000 + n:04d}-{1000 + 7 * n:04d}",
                     "livelihood_status": ["basic", "near_poverty", "general"][n % 3],
