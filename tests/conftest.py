@@ -199,36 +199,75 @@ def reference_data(transactional_db):
 
 
 # The demo seed (seed_demo) takes about ten seconds, mostly plans signed and rendered to PDF.
-# On SQLite a worker seeds once per Seoul day and keeps a copy of the database (SQLite's backup
-# API); a later test restores the copy in milliseconds. The signed PDFs live in the in-memory
-# storage of the same process, which the copy's rows still point to. PostgreSQL seeds each time.
+# A worker seeds once per Seoul day and keeps a copy of the database: on SQLite with SQLite's
+# backup API, on PostgreSQL as each table's COPY and each sequence's value. A later test restores
+# the copy in well under a second. The signed PDFs live in the in-memory storage of the same
+# process, which the copy's rows still point to.
 _demo_copies = {}
+
+
+class _SqliteCopy:
+    def __init__(self, connection):
+        import sqlite3
+
+        self.copy = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(self.copy)
+
+    def restore(self, connection):
+        self.copy.backup(connection.connection)
+
+
+class _PostgresCopy:
+    def __init__(self, connection):
+        import io
+
+        self.tables = connection.introspection.django_table_names(
+            only_existing=True, include_views=False
+        )
+        self.rows = {}
+        with connection.cursor() as cursor:
+            for table in self.tables:
+                buffer = io.BytesIO()
+                cursor.cursor.copy_expert(f'COPY "{table}" TO STDOUT', buffer)
+                self.rows[table] = buffer.getvalue()
+            cursor.execute(
+                "SELECT schemaname || '.' || sequencename, last_value FROM pg_sequences"
+                " WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+            )
+            self.sequences = cursor.fetchall()
+
+    def restore(self, connection):
+        import io
+
+        from django.db import transaction
+
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys allow it
+            cursor.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in self.tables) + " CASCADE")
+            for table, rows in self.rows.items():
+                cursor.cursor.copy_expert(f'COPY "{table}" FROM STDIN', io.BytesIO(rows))
+            for sequence, value in self.sequences:
+                cursor.execute("SELECT setval(%s, %s, true)", [sequence, value])
 
 
 @pytest.fixture
 def demo(transactional_db, reference_data):
     """The database as `manage.py seed_demo` leaves it (a fresh seed, or an identical copy)."""
-    import sqlite3
-
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
-    if connection.vendor != "sqlite":
-        call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-        return
     connection.ensure_connection()
-    key = timezone.localdate()
+    key = (connection.vendor, timezone.localdate())
     copy = _demo_copies.get(key)
     if copy is None:
         call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-        copy = sqlite3.connect(":memory:", check_same_thread=False)
-        connection.connection.backup(copy)
+        copy = (_SqliteCopy if connection.vendor == "sqlite" else _PostgresCopy)(connection)
         _demo_copies.clear()
         _demo_copies[key] = copy
     else:
-        copy.backup(connection.connection)
+        copy.restore(connection)
         ContentType.objects.clear_cache()  # the copy's content types, not the flushed ones
 
 

@@ -18,7 +18,7 @@ from .test_permission_walk import (  # noqa: F401  (fixtures used by name)
     walk,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.walk]
 
 # Arguments that name a client's data: a page with one of them is about somebody.
 CLIENT_ARGUMENTS = (

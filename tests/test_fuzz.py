@@ -54,7 +54,7 @@ from .lifecycle import EXAMPLES, run_to
 from .referral_helpers import consent_for, plan_with_item, refer
 from .resource_factories import ProviderFactory, ResourceFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.walk]
 
 # FUZZ_EXAMPLES=200: at least that many random examples per page (a deeper, slower run).
 # FUZZ_SHRINK=1: shrink a failing example to the smallest (re-runs the page many times).

@@ -28,7 +28,7 @@ from casemgmt.core.services import propose_role
 from .factories import UserFactory, dong, grant_special_consent, gu
 from .scope_world import build_dong_world, for_the_module, people
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.walk]
 
 MATRIX = pathlib.Path(__file__).resolve().parent.parent / "docs" / "permissions.md"
 COLUMNS = ["CM", "SV", "CM other", "GU", "ADMIN"]

@@ -7,7 +7,7 @@ object of the other dong to try; a new URL without arguments is checked for leak
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.walk]
 
 # Patterns open to everyone or to the admin site only (which needs is_staff and has no client data).
 EXEMPT_PREFIXES = ("admin/", "accounts/login/", "accounts/logout/", "i18n/", "static/", "media/")

@@ -32,7 +32,7 @@ from .resource_factories import ResourceFactory
 from .scope_world import build_dong_world, for_the_module, people
 from .test_permission_matrix import APPS, ROWS, snapshot
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.walk]
 
 REASON = {"reason": "audit", "reason_note": "test"}  # the download reason (다운로드 사유)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
