@@ -1,7 +1,6 @@
 """The demo referrals: linked plan items of the demo cases, every status, idempotent."""
 
 import pytest
-from django.core.management import call_command
 
 from resources.demo import DEMO_RESOURCES, seed_demo_referrals
 from resources.models import Referral, Resource
@@ -10,8 +9,8 @@ from resources.selectors import referrals_for_case
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_referrals_cover_every_status_and_can_run_twice():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_referrals_cover_every_status_and_can_run_twice(demo):
     seed_demo_referrals()  # (once seed_demo runs it itself, this finds nothing more to do)
     count = Referral.objects.count()
     assert count >= 8

@@ -1,7 +1,6 @@
 """The demo registry: enough realistic rows across the three kinds, kept idempotent."""
 
 import pytest
-from django.core.management import call_command
 
 from resources.demo import seed_demo_resources
 from resources.models import Provider, Resource, ResourceDevelopment
@@ -9,8 +8,8 @@ from resources.models import Provider, Resource, ResourceDevelopment
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_registry_has_forty_rows_across_the_three_kinds_and_can_run_twice():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_registry_has_forty_rows_across_the_three_kinds_and_can_run_twice(demo):
     first = seed_demo_resources()
     counts = (
         Provider.objects.count(),
@@ -39,8 +38,8 @@ def test_the_demo_registry_has_forty_rows_across_the_three_kinds_and_can_run_twi
     assert counts[2] > 0
 
 
-def test_every_demo_row_passes_the_rules_of_the_pages():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+@pytest.mark.django_db(transaction=True)
+def test_every_demo_row_passes_the_rules_of_the_pages(demo):
     seed_demo_resources()
     for row in [
         *Provider.objects.all(),
@@ -56,10 +55,10 @@ def test_the_demo_registry_also_loads_on_a_database_without_demo_users():
     assert not ResourceDevelopment.objects.exists()
 
 
-def test_the_demo_log_has_an_entry_corrected_by_the_team_leader_once(client):
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_log_has_an_entry_corrected_by_the_team_leader_once(client, demo):
     from django.urls import reverse
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     seed_demo_resources()  # a second run corrects nothing more
     corrected = ResourceDevelopment.objects.get(version__gt=1)
     assert (corrected.resource.name, corrected.version) == ("이웃 안부 살피미", 2)

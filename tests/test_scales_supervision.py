@@ -334,15 +334,14 @@ def test_the_gu_team_supervises_a_case_transferred_to_it(user_in_dong, superviso
 # --- the demo ---------------------------------------------------------------------------------------
 
 
-def test_the_demo_shows_a_scale_at_two_dates_and_a_supervision_once(
-    transactional_db, reference_data
-):
+def test_the_demo_shows_a_scale_at_two_dates_and_a_supervision_once(demo):
     from django.core.management import call_command
 
     from cases.models import Monitoring
 
-    for _run in range(2):  # seed_demo runs twice: nothing is added the second time
-        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    for run in range(2):  # seed_demo runs twice: nothing is added the second time
+        if run:
+            call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
         scored = Monitoring.objects.exclude(scale_name="")
         assert scored.count() == 2
         assert len({m.date for m in scored}) == 2 and {m.case_id for m in scored} == {

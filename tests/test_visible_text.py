@@ -13,7 +13,6 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -98,8 +97,8 @@ def walk(username):
     return seen, problems
 
 
-def test_every_reachable_page_reads_as_a_korean_officer_writes():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+@pytest.mark.django_db(transaction=True)
+def test_every_reachable_page_reads_as_a_korean_officer_writes(demo):
     problems = []
     for username in ("neung.cm", "neung.sv", "gu.staff"):
         seen, found = walk(username)
@@ -261,8 +260,8 @@ def _partner_at_the_upcoming_conference(officer):
         )  # fmt: skip
 
 
-def test_every_printed_form_reads_as_a_korean_officer_writes():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+@pytest.mark.django_db(transaction=True)
+def test_every_printed_form_reads_as_a_korean_officer_writes(demo):
     officer = User.objects.get(username="neung.cm")
     _partner_at_the_upcoming_conference(officer)
     browser = Client()
