@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from casemgmt.core.forms import ModelMultipleChoiceField, VersionedFormMixin
 from casemgmt.core.korean import korean_date
 from casemgmt.core.uploads import XlsxFileField
-from casemgmt.core.widgets import DatalistInput
+from casemgmt.core.widgets import DatalistInput, DateInput
 
 from . import goal_checks
 from .models import (
@@ -191,13 +191,6 @@ class ClientFilterForm(forms.Form):
 
 
 # --- the lifecycle -------------------------------------------------------------------------------
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class IntakeForm(forms.ModelForm):
     class Meta:
         model = Intake

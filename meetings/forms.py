@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casemgmt.core.forms import ModelMultipleChoiceField, VersionedFormMixin
 from casemgmt.core.korean import korean_date
+from casemgmt.core.widgets import DateInput
 
 from .models import (
     ACTION_DUE_BEFORE_MEETING,
@@ -124,13 +125,6 @@ class DecisionForm(forms.Form):
         self.fields["outcome"].choices = [
             (o.value, o.label) for o in OUTCOMES_FOR[Question(item.question)]
         ]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ActionItemForm(VersionedFormMixin, forms.ModelForm):

@@ -4,6 +4,15 @@ from django import forms
 from django.utils.html import format_html, format_html_join
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value travels as ISO (2026-12-02), shown the user's way."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 class DatalistInput(forms.TextInput):
     """A text input with suggestions (HTML ``<datalist>``): pick one of ``options`` or type
     anything else. The browser offers the list; nothing is refused for not being in it."""
