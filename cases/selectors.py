@@ -1,11 +1,12 @@
 import datetime
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casemgmt.core.korean import initial_consonants, is_initials, korean_date
+from casemgmt.core.search import query_grams
 
 from .models import (
     Assessment,
@@ -28,6 +29,20 @@ CLIENT_SORTS = {
 }
 
 
+def name_matches(q, *, prefix=""):
+    """The condition "the client's name holds ``q``" (its initials when ``q`` is initials such as
+    ㅎㄱㄷ): the search pieces narrow through their index, the exact test keeps only true matches."""
+    letters = "".join(q.split())
+    if is_initials(letters):
+        condition = Q(**{f"{prefix}name_initials__contains": initial_consonants(letters)})
+    else:
+        condition = Q(**{f"{prefix}name__icontains": letters})
+    grams = query_grams(letters)
+    if grams:
+        condition &= Q(**{f"{prefix}search_grams__has_grams": grams})
+    return condition
+
+
 def client_list(*, user, filters=None):
     """Clients the user may see, filtered and sorted. ``filters``: q, livelihood_status, dong,
     sort, archived ("1" to include archived clients)."""
@@ -37,11 +52,15 @@ def client_list(*, user, filters=None):
         qs = qs.active()
     q = (filters.get("q") or "").strip()
     if q and is_initials(q):
-        qs = qs.filter(name_initials__contains=initial_consonants(q))
+        qs = qs.filter(name_matches(q))
     elif q:
+        # Every way of matching holds the pieces of each word typed (casemgmt/core/search.py).
         qs = qs.filter(
             Q(name__icontains=q.replace(" ", "")) | Q(phone__contains=q) | Q(address__icontains=q)
         )
+        grams = query_grams(q)
+        if grams:
+            qs = qs.filter(search_grams__has_grams=grams)
     if filters.get("livelihood_status"):
         qs = qs.filter(livelihood_status=filters["livelihood_status"])
     if filters.get("dong"):
@@ -76,13 +95,8 @@ def quick_search(*, user, q):
         return None
     clients = Client.objects.for_user(user).active().select_related("dong")
     cases = Case.objects.for_user(user).select_related("client", "dong", "primary_manager")
-    if is_initials(letters):
-        initials = initial_consonants(letters)
-        clients = clients.filter(name_initials__contains=initials)
-        cases = cases.filter(client__name_initials__contains=initials)
-    else:
-        clients = clients.filter(name__icontains=letters)
-        cases = cases.filter(Q(number__icontains=letters) | Q(client__name__icontains=letters))
+    clients = clients.filter(name_matches(letters))
+    cases = cases.filter(_case_matches(letters))
     return {
         "clients": list(clients.order_by("name", "birth_date", "id")[:SEARCH_LIMIT]),
         "cases": list(cases.order_by("-opened_on", "-id")[:SEARCH_LIMIT]),
@@ -109,6 +123,15 @@ OVERDUE_COLUMNS = {
 }
 
 
+def _case_matches(q):
+    """A case whose client's name holds ``q``, or — when ``q`` has a digit — whose management
+    number holds it (능동-2026-0012)."""
+    condition = name_matches(q, prefix="client__")
+    if any(char.isdigit() for char in q):
+        condition |= Q(number__icontains=q.strip())
+    return condition
+
+
 def case_list(*, user, filters=None):
     """Cases the user may see. ``filters``: q, stage, manager ("me" or a user id), overdue, sort."""
     filters = filters or {}
@@ -122,10 +145,8 @@ def case_list(*, user, filters=None):
     elif manager:
         qs = qs.filter(primary_manager_id=manager)
     q = (filters.get("q") or "").strip()
-    if q and is_initials(q):
-        qs = qs.filter(client__name_initials__contains=initial_consonants(q))
-    elif q:
-        qs = qs.filter(Q(client__name__icontains=q.replace(" ", "")) | Q(number__icontains=q))
+    if q:
+        qs = qs.filter(_case_matches(q))
     column = OVERDUE_COLUMNS.get(filters.get("overdue") or "")
     if column:
         qs = qs.filter(**{f"{column}__lt": today})
@@ -149,7 +170,8 @@ def waiting_for(*, user):
     if user.has_perm("core.supervise_dong"):
         waiting["selection"] = list(
             visible.filter(stage=Stage.SELECTION)
-            .exclude(pk__in=SelectionDecision.objects.values("case_id"))
+            # NOT EXISTS, not NOT IN over every selection decision of the gu.
+            .filter(~Exists(SelectionDecision.objects.filter(case=OuterRef("pk"))))
             .select_related("client", "primary_manager")[:20]
         )
         waiting["closure"] = list(

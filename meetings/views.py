@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from casemgmt.core.access import (
 )
 from casemgmt.core.exceptions import ApplicationError, ConcurrentEditError
 from casemgmt.core.models import AccessAction, User
+from casemgmt.core.paging import BoundedPaginator
 from cases.models import Case, Client, Stage
 from resources.models import Provider
 
@@ -53,7 +53,7 @@ def _supervisors(user):
 def meeting_list_view(request):
     form = MeetingFilterForm(request.GET or None)
     form.is_valid()
-    page = Paginator(
+    page = BoundedPaginator(
         meeting_list(user=request.user, filters=dict(getattr(form, "cleaned_data", {}))), PAGE_SIZE
     ).get_page(request.GET.get("page"))
     query = request.GET.copy()

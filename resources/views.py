@@ -5,7 +5,6 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from casemgmt.core.access import can_edit, get_for_user, get_rw_for_user, record
 from casemgmt.core.downloads import Document, download_reason
 from casemgmt.core.exceptions import ApplicationError, ConcurrentEditError
 from casemgmt.core.models import AccessAction
+from casemgmt.core.paging import BoundedPaginator
 
 from . import excel, services
 from .forms import (
@@ -69,7 +69,7 @@ def _filters(form):
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return BoundedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _query_without_page(request):
@@ -279,7 +279,9 @@ def provider_detail(request, pk):
         Provider.objects.select_related("registering_dong", "created_by", "updated_by"),
         pk=pk,
     )
-    referrals = Paginator(provider_referrals(user=request.user, provider=provider), PAGE_SIZE)
+    referrals = BoundedPaginator(
+        provider_referrals(user=request.user, provider=provider), PAGE_SIZE
+    )
     referral_page = referrals.get_page(request.GET.get("page"))
     if referral_page.object_list:
         record_access(

@@ -172,3 +172,37 @@ def test_the_review_names_what_was_read_and_the_administrator_sees_no_name(
     text = client.get(reverse("core:access_records")).content.decode()
     assert f"cases.client:{client_in_dong.pk}" not in text
     assert client_in_dong.name not in text and f"당사자 #{client_in_dong.pk}" in text
+
+
+def test_a_record_naming_the_client_twice_is_listed_once(client, user_in_dong, gu_staff):
+    from casemgmt.core.models import AccessRecordClient
+
+    record = AccessRecord.objects.create(
+        user=user_in_dong, username=user_in_dong.username, action=AccessAction.VIEW, client_id=77
+    )
+    AccessRecordClient.objects.create(record=record, client_id=77)
+    client.force_login(gu_staff)
+    page = client.get(reverse("core:access_records"), {"client": 77}).context["page"]
+    assert [r.pk for r in page] == [record.pk] and page.paginator.count == 1
+
+
+def test_a_list_longer_than_the_bound_says_more_than_and_pages_up_to_it(
+    client, user_in_dong, gu_staff, monkeypatch
+):
+    from casemgmt.core import paging
+
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 60)
+    AccessRecord.objects.bulk_create(
+        AccessRecord(user=user_in_dong, username=user_in_dong.username, action=AccessAction.VIEW)
+        for _ in range(80)
+    )
+    client.force_login(gu_staff)
+    response = client.get(reverse("core:access_records"))
+    page = response.context["page"]
+    assert page.paginator.count_is_bounded and page.paginator.count == 60
+    assert page.paginator.num_pages == 2 and len(page) == 50
+    text = response.content.decode()
+    assert "60건 이상" in text and "2쪽 이상 중 1쪽" in text
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 10_000)
+    page = client.get(reverse("core:access_records")).context["page"]
+    assert not page.paginator.count_is_bounded and page.paginator.count >= 80

@@ -1,8 +1,9 @@
 """Korean text as searching needs it: the initial consonants (초성) of a name.
 
 홍길동 → ㅎㄱㄷ. Officers type ㅎㄱㄷ on a tablet when they half-remember a name; the client's
-initials are stored beside the name (cases.models.Client.name_initials) so the search is an
-indexed lookup, not a scan that decomposes every name.
+initials are stored beside the name (cases.models.Client.name_initials), and their two-letter
+pieces in the client's search pieces (casemgmt/core/search.py), so the search is an index lookup,
+not a scan that decomposes every name.
 """
 
 SYLLABLE_FIRST, SYLLABLE_LAST = 0xAC00, 0xD7A3

@@ -170,7 +170,7 @@ class AccessRecord(AppendOnlyModel):
     Append-only: written by casemgmt.core.access, never edited or deleted by anyone.
     """
 
-    occurred_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    occurred_at = models.DateTimeField(_("time"), auto_now_add=True)
     user = models.ForeignKey(
         User,
         on_delete=models.PROTECT,
@@ -195,7 +195,11 @@ class AccessRecord(AppendOnlyModel):
         verbose_name = _("access record")
         verbose_name_plural = _("access records")
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["user", "occurred_at"], name="accessrecord_user_time")]
+        indexes = [
+            models.Index(fields=["user", "occurred_at"], name="accessrecord_user_time"),
+            # The review's order (newest first, the id breaking ties), read backwards.
+            models.Index(fields=["occurred_at", "id"], name="accessrecord_time"),
+        ]
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.username} {self.action}"

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -22,6 +21,7 @@ from .forms import (
 )
 from .korean import korean_datetime
 from .models import AccessAction
+from .paging import BoundedPaginator
 from .selectors import (
     access_records,
     access_reviews,
@@ -56,7 +56,7 @@ def _access_record_page(request, *, review_form=None, reason_form=None, status=2
     form = AccessRecordFilterForm(request.GET or None)
     form.is_valid()
     filters = dict(getattr(form, "cleaned_data", {}))
-    page = Paginator(access_records(user=request.user, filters=filters), 50).get_page(
+    page = BoundedPaginator(access_records(user=request.user, filters=filters), 50).get_page(
         request.GET.get("page")
     )
     page.object_list = describe_targets(list(page.object_list), user=request.user)
@@ -162,7 +162,7 @@ def permission_history(request):
         label=lambda row: f"{row.name} ({row.username})",
         limit=PERMISSION_HISTORY_LIMIT,
     )
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "core/permission_history.html", {"page": page})
 
 
@@ -182,7 +182,7 @@ def role_grants(request):
     pending = list(grants.filter(status=RoleGrantStatus.PENDING).order_by("proposed_at"))
     for grant in pending:
         grant.can_decide = can_decide_grant(request.user, grant)
-    decided = Paginator(grants.exclude(status=RoleGrantStatus.PENDING), 30).get_page(
+    decided = BoundedPaginator(grants.exclude(status=RoleGrantStatus.PENDING), 30).get_page(
         request.GET.get("page")
     )
     return render(request, "core/role_grants.html", {"pending": pending, "page": decided})

@@ -8,7 +8,7 @@ from .base import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # noqa: F405  -- required: no default in production
 SALT_KEY = env.list("FIELD_ENCRYPTION_SALT")  # noqa: F405  -- required: encrypts resident numbers
-DATABASES = {"default": env.db("DATABASE_URL")}  # noqa: F405
+DATABASES = {"default": with_postgres_options(env.db("DATABASE_URL"))}  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")  # noqa: F405
 

@@ -1,12 +1,12 @@
 """알림: my alerts, newest first; opening one reads it and goes to what it is about."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from casemgmt.core.access import record_access
 from casemgmt.core.models import AccessAction
+from casemgmt.core.paging import BoundedPaginator
 from cases import alerts
 from cases.models import Alert
 
@@ -19,7 +19,9 @@ def alert_list(request):
     qs = Alert.objects.for_user(request.user).select_related("case__client", "created_by")
     if only_unread:
         qs = qs.unread()
-    page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     shown = sorted({alert.case.client_id for alert in page.object_list})
     if shown:
         record_access(request, action=AccessAction.VIEW, clients=shown)

@@ -13,6 +13,7 @@ from casemgmt.core.access import ScopedQuerySet
 from casemgmt.core.fields import SensitiveCharField, SensitiveTextField
 from casemgmt.core.history import change_history
 from casemgmt.core.korean import initial_consonants
+from casemgmt.core.search import GramsField, GramsIndex, name_grams, text_grams
 from casemgmt.core.versioning import VersionedModel
 
 BIRTH_DATE_IN_FUTURE = _("The date of birth cannot be in the future.")
@@ -78,6 +79,9 @@ class Client(VersionedModel):
         db_index=True,
         default="",
     )
+    # The two-letter pieces of the name, its initials, the phone and the address, written with
+    # them (save): searching part of any of them is an index lookup (casemgmt/core/search.py).
+    search_grams = GramsField(_("search pieces"))
     birth_date = models.DateField(_("date of birth"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
@@ -96,7 +100,7 @@ class Client(VersionedModel):
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
 
     objects = ClientQuerySet.as_manager()
-    history = change_history(excluded_fields=["name_initials"])
+    history = change_history(excluded_fields=["name_initials", "search_grams"])
     # Shown as "changed" only: the history page is no side door to what the page itself hides
     # without the separate consents (cases.special_consent).
     history_masked_fields = ("resident_number", "health_notes")
@@ -108,6 +112,8 @@ class Client(VersionedModel):
         indexes = [
             models.Index(fields=["dong", "name"], name="client_dong_name"),
             models.Index(fields=["name", "birth_date"], name="client_name_birth"),
+            models.Index(fields=["created_at", "id"], name="client_created"),
+            GramsIndex(fields=["search_grams"], name="client_search_grams"),
         ]
         constraints = [
             # "Not in the future" moves with the clock, which a CHECK cannot express portably;
@@ -121,11 +127,16 @@ class Client(VersionedModel):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
+    def set_search_fields(self):
+        """The columns searching reads, from the name, phone and address (also for bulk loads)."""
         self.name_initials = initial_consonants(self.name)
+        self.search_grams = sorted(name_grams(self.name) | text_grams(self.phone, self.address))
+
+    def save(self, *args, **kwargs):
+        self.set_search_fields()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_initials"}
+        if update_fields is not None and {"name", "phone", "address"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_initials", "search_grams"}
         super().save(*args, **kwargs)
 
     def clean(self):

@@ -674,6 +674,8 @@ class Monitoring(CaseRecord):
         verbose_name = _("monitoring record")
         verbose_name_plural = _("monitoring records")
         ordering = ["case", "-date", "-id"]
+        # A case's entries by date (its page, the schedule's last contact), read backwards.
+        indexes = [models.Index(fields=["case", "date", "id"], name="monitoring_case_date")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(scale_name="", scale_score__isnull=True)

@@ -1,7 +1,6 @@
 """사례: the case list, the case page, its moves, its team and the hand-over to the gu team."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from casemgmt.core.access import (
 )
 from casemgmt.core.exceptions import ApplicationError, ConcurrentEditError
 from casemgmt.core.models import AccessAction
+from casemgmt.core.paging import BoundedPaginator
 
 from .. import alerts, services
 from ..forms import (
@@ -42,7 +42,7 @@ def case_list_view(request):
     form = CaseFilterForm(request.GET or None, managers=case_managers(user=request.user))
     form.is_valid()
     filters = dict(getattr(form, "cleaned_data", {}))
-    page = Paginator(case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+    page = BoundedPaginator(case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     if page.object_list:

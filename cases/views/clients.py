@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from casemgmt.core.access import (
 from casemgmt.core.exceptions import ApplicationError, ConcurrentEditError
 from casemgmt.core.korean import with_particle
 from casemgmt.core.models import AccessAction
+from casemgmt.core.paging import BoundedPaginator
 
 from .. import services
 from ..forms import (
@@ -53,7 +53,7 @@ def client_list_view(request):
     filters = dict(getattr(form, "cleaned_data", {}))
     if filters.get("archived"):
         filters = {**filters, "archived": "1"}
-    page = Paginator(client_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+    page = BoundedPaginator(client_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     if page.object_list:

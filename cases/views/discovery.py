@@ -4,7 +4,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from casemgmt.core.access import (
 )
 from casemgmt.core.exceptions import ApplicationError
 from casemgmt.core.models import AccessAction
+from casemgmt.core.paging import BoundedPaginator
 
 from .. import services
 from ..forms import (
@@ -47,7 +47,7 @@ def discovery_list_view(request):
         data["result"] = DiscoveryResult.PENDING  # the queue: what still waits
     form = DiscoveryFilterForm(data)
     form.is_valid()
-    page = Paginator(
+    page = BoundedPaginator(
         discovery_list(user=request.user, filters=dict(getattr(form, "cleaned_data", {}))),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
