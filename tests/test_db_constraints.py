@@ -88,3 +88,14 @@ def test_resources_keep_a_positive_capacity_and_a_sane_period():
         available_from=datetime.date(2026, 5, 1),
         available_until=datetime.date(2026, 4, 1),
     )
+
+
+def test_every_postgresql_connection_runs_without_jit():
+    """JIT compilation cost more than the gu's long list queries themselves (casemgmt/settings)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

@@ -8,6 +8,7 @@ ones "10,000건 이상" and pages up to the bound; a filter (a date, an account,
 """
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 COUNT_LIMIT = 10_000
@@ -21,7 +22,9 @@ class BoundedPaginator(Paginator):
     @cached_property
     def counted(self):
         """The rows counted, at most ``limit`` + 1 (one more tells that there are more)."""
-        return self.object_list[: self.limit + 1].count()
+        if isinstance(self.object_list, QuerySet):
+            return self.object_list[: self.limit + 1].count()
+        return len(self.object_list)  # a list already in memory
 
     @cached_property
     def count(self):
