@@ -26,4 +26,21 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads and signed PDFs go through Django's storage API only (never a path on this server), so
+# more than one app server can share them: MEDIA_STORAGE=s3 keeps them in an S3-compatible bucket
+# (django-storages, `pip install -e '.[s3]'`; credentials in AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY). The default, one server's MEDIA_ROOT, suits a single server or a shared
+# volume. docs/scaling.md.
+if env("MEDIA_STORAGE", default="filesystem") == "s3":  # noqa: F405
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),  # noqa: F405
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),  # noqa: F405
+            "region_name": env("AWS_S3_REGION_NAME", default=None),  # noqa: F405
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 LOGGING["root"]["level"] = env("LOG_LEVEL", default="INFO")  # noqa: F405
