@@ -206,3 +206,25 @@ def test_a_list_longer_than_the_bound_says_more_than_and_pages_up_to_it(
     monkeypatch.setattr(paging, "COUNT_LIMIT", 10_000)
     page = client.get(reverse("core:access_records")).context["page"]
     assert not page.paginator.count_is_bounded and page.paginator.count >= 80
+
+
+def test_the_days_filtered_are_seoul_days(client, user_in_dong, gu_staff):
+    from .clock import at, days
+
+    import time_machine
+
+    with time_machine.travel(at(-3, 23, 30), tick=False):  # 14:30 UTC: still that day in Seoul
+        late = AccessRecord.objects.create(
+            user=user_in_dong, username=user_in_dong.username, action=AccessAction.VIEW
+        )
+    client.force_login(gu_staff)
+    url = reverse("core:access_records")
+
+    def listed(**dates):
+        return late.pk in [
+            r.pk
+            for r in client.get(url, {k: v.isoformat() for k, v in dates.items()}).context["page"]
+        ]
+
+    assert listed(date_from=days(-3), date_to=days(-3))
+    assert not listed(date_from=days(-2)) and not listed(date_to=days(-4))

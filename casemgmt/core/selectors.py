@@ -3,7 +3,7 @@ import datetime
 from django.utils import timezone
 
 from .access import SCOPE_OWN_DONG, SCOPE_WHOLE_GU
-from .models import AccessRecord, AccessRecordClient
+from .models import AccessRecord, AccessRecordClient, User
 
 
 def recent_activity(*, user, limit=8):
@@ -26,6 +26,11 @@ def is_reviewer(user):
     return bool(user.is_authenticated and user.has_perm("core.view_accessrecord") and user.gu_id)
 
 
+def seoul_midnight(day):
+    """The first moment of ``day`` in the project's time zone (Asia/Seoul)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def access_records(*, user, filters=None):
     """접속기록 for the monthly review: those of the reviewer's gu (accounts of its dongs and of the gu).
 
@@ -41,7 +46,13 @@ def access_records(*, user, filters=None):
         scope |= Q(user__isnull=True)
     qs = AccessRecord.objects.filter(scope).select_related("user").prefetch_related("shown")
     if filters.get("username"):
-        qs = qs.filter(username__icontains=filters["username"].strip())
+        # Through the accounts (a small table) and the (account, time) index; failed logins of
+        # unknown account names have no account and are matched by name.
+        name = filters["username"].strip()
+        accounts = Q(user__in=User.objects.filter(username__icontains=name).values("pk"))
+        if user.has_perm("core.change_user"):
+            accounts |= Q(user__isnull=True, username__icontains=name)
+        qs = qs.filter(accounts)
     if filters.get("action"):
         qs = qs.filter(action=filters["action"])
     if filters.get("client"):
@@ -60,10 +71,14 @@ def access_records(*, user, filters=None):
             )
         )
         qs = qs.filter(pk__in=records)
+    # Days in Seoul as a range of times, which the time index answers (a cast of every row's
+    # time to a date cannot use it).
     if filters.get("date_from"):
-        qs = qs.filter(occurred_at__date__gte=filters["date_from"])
+        qs = qs.filter(occurred_at__gte=seoul_midnight(filters["date_from"]))
     if filters.get("date_to"):
-        qs = qs.filter(occurred_at__date__lte=filters["date_to"])
+        qs = qs.filter(
+            occurred_at__lt=seoul_midnight(filters["date_to"] + datetime.timedelta(days=1))
+        )
     return qs.order_by("-occurred_at", "-id")
 
 
