@@ -114,7 +114,10 @@ class Meeting(VersionedModel):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["-held_at", "-id"]
-        indexes = [models.Index(fields=["dong", "held_at"], name="meeting_dong_time")]
+        indexes = [
+            models.Index(fields=["dong", "held_at"], name="meeting_dong_time"),
+            models.Index(fields=["held_at", "id"], name="meeting_time"),  # the gu's, by time
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {korean_date(timezone.localtime(self.held_at).date())}"

@@ -693,6 +693,7 @@ class Referral(VersionedModel):
         ordering = ["-requested_on", "-id"]
         indexes = [
             models.Index(fields=["status", "requested_on"], name="referral_status_date"),
+            models.Index(fields=["requested_on", "id"], name="referral_date"),
             models.Index(fields=["provider", "status"], name="referral_provider_status"),
         ]
         constraints = [

@@ -657,6 +657,8 @@ class CaseStageChange(models.Model):
         verbose_name = _("stage change")
         verbose_name_plural = _("stage changes")
         ordering = ["case", "at", "id"]
+        # The statistics count the moves of a period: a range of times, not every move ever.
+        indexes = [models.Index(fields=["at"], name="stagechange_time")]
 
     def __str__(self):
         return f"{self.case}: {self.source} → {self.target}"

@@ -186,6 +186,7 @@ class Intake(VersionedModel):
         verbose_name = _("intake")
         verbose_name_plural = _("intakes")
         ordering = ["-intake_date", "-id"]
+        indexes = [models.Index(fields=["intake_date", "id"], name="intake_date")]
 
     def __str__(self):
         return f"{self.client} {self.intake_date:%Y-%m-%d}"

@@ -78,6 +78,7 @@ class Assessment(CaseRecord):
         verbose_name = _("needs assessment")
         verbose_name_plural = _("needs assessments")
         ordering = ["case", "number"]
+        indexes = [models.Index(fields=["completed_on"], name="assessment_completed")]
         constraints = [
             models.UniqueConstraint(fields=["case", "number"], name="assessment_version_unique")
         ]
@@ -802,6 +803,7 @@ class Closure(CaseRecord):
         verbose_name = _("closure")
         verbose_name_plural = _("closures")
         ordering = ["case", "closed_on", "id"]
+        indexes = [models.Index(fields=["closed_on"], name="closure_date")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(follow_up_until__isnull=True) | Q(follow_up_until__gte=F("closed_on")),
@@ -826,6 +828,7 @@ class FollowUpCheck(CaseRecord):
         verbose_name = _("follow-up check")
         verbose_name_plural = _("follow-up checks")
         ordering = ["case", "-date", "-id"]
+        indexes = [models.Index(fields=["date"], name="follow_up_date")]
 
     def __str__(self):
         return f"{self.case} {self.date}"

@@ -159,7 +159,8 @@ class DeadlineClock(models.Model):
         indexes = [
             models.Index(
                 fields=["due_on"], name="clock_running_due", condition=Q(stopped_on__isnull=True)
-            )
+            ),
+            models.Index(fields=["stopped_on"], name="clock_stopped"),  # a period's statistics
         ]
 
     def __str__(self):
