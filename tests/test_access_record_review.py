@@ -209,9 +209,9 @@ def test_a_list_longer_than_the_bound_says_more_than_and_pages_up_to_it(
 
 
 def test_the_days_filtered_are_seoul_days(client, user_in_dong, gu_staff):
-    from .clock import at, days
-
     import time_machine
+
+    from .clock import at, days
 
     with time_machine.travel(at(-3, 23, 30), tick=False):  # 14:30 UTC: still that day in Seoul
         late = AccessRecord.objects.create(

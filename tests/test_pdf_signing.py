@@ -156,6 +156,10 @@ def test_signing_on_screen_embeds_both_drawn_signatures_in_the_kept_pdf(
     assert document.sha256 == hashlib.sha256(data).hexdigest()
     page = client.get(reverse("cases:plan_detail", args=[case.pk, plan.number])).content.decode()
     assert "서명된 PDF 내려받기" in page and document.sha256[:8] in page
+    preview = client.get(
+        reverse("cases:plan_print", args=[case.pk, plan.number]), {"format": "html"}
+    ).content.decode()  # the page preview shows both signatures, as the kept PDF does
+    assert _data_url(png) in preview and _data_url(manager_png) in preview
 
 
 def test_signing_on_screen_without_both_drawings_is_refused(client, user_in_dong, supervisor):

@@ -227,7 +227,7 @@ FORMAT_MODULE_PATH = ["casemgmt.formats"]
 # Our own CSS/JS in static/; Bootstrap, htmx and Chart.js from the npm registry (node_modules,
 # installed at set-up time), served by whitenoise.
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
@@ -239,6 +239,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Process-local and used by nothing that must be shared: sessions, login lockouts, rate limits
+# and messages all live in the database, so any number of app servers see the same state
+# (bench/load/two_servers.py). Point CACHE_URL at a shared cache before keeping state in it.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 MEDIA_URL = "/media/"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -67,15 +67,19 @@ def plan_print(request, case_pk, number):
     filename = _print_name(plan.case, f"plan-v{plan.number}")
     if document is not None and request.GET.get("format") != "html":
         return print_pdf.pdf_response(bytes(document.pdf), filename)
-    note, png = "", None
-    if document is not None:
+    note, png, manager_png = "", None, None
+    if document is not None:  # the page preview of a signed plan: both signatures as signed
         png = bytes(document.signature_image) if document.signature_image else None
+        if document.manager_signature_image:
+            manager_png = bytes(document.manager_signature_image)
         note = case_pdf.signature_note(
             method=document.method,
             by=document.witnessed_by,
             signed_at=timezone.localtime(document.signed_at),
         )
-    context = case_pdf.plan_context(plan=plan, signature_png=png, signature_note=note)
+    context = case_pdf.plan_context(
+        plan=plan, signature_png=png, signature_note=note, manager_signature_png=manager_png
+    )
     return print_pdf.print_response(request, case_pdf.PLAN_TEMPLATE, context, filename=filename)
 
 
