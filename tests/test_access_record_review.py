@@ -228,3 +228,31 @@ def test_the_days_filtered_are_seoul_days(client, user_in_dong, gu_staff):
 
     assert listed(date_from=days(-3), date_to=days(-3))
     assert not listed(date_from=days(-2)) and not listed(date_to=days(-4))
+
+
+def test_the_review_names_prints_of_many_cases_in_the_same_few_queries(
+    client, user_in_dong, gu_staff, django_assert_max_num_queries
+):
+    from .test_dashboard import open_case
+
+    url = reverse("core:access_records")
+
+    def print_intakes(n, start):
+        for i in range(n):
+            case = open_case(user_in_dong, name=f"출력{start + i}")
+            AccessRecord.objects.create(
+                user=user_in_dong, username=user_in_dong.username, action=AccessAction.PRINT,
+                client_id=case.client_id, target=f"cases.case:{case.pk}", path="/print/",
+            )  # fmt: skip
+
+    client.force_login(gu_staff)
+
+    print_intakes(2, 0)
+    client.get(url, {"action": "print"})
+    with django_assert_max_num_queries(40) as few:
+        page = client.get(url, {"action": "print"}).context["page"]
+    assert any("출력0" in r.target_label for r in page)
+    print_intakes(8, 2)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url, {"action": "print"}).context["page"]
+    assert sum("출력" in r.target_label for r in page) == 10

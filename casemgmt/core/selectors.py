@@ -127,6 +127,16 @@ def grants_waiting_for(*, user) -> int:
     )
 
 
+def _named_objects(model):
+    """The model's rows with what their names read (a case's or a record's client) joined in:
+    one query per kind of record, not one per row."""
+    fields = {f.name for f in model._meta.concrete_fields if f.many_to_one}
+    related = [name for name in ("client", "case") if name in fields]
+    if "case" in related:
+        related.append("case__client")
+    return model._base_manager.select_related(*related)
+
+
 def describe_targets(records, *, user):
     """Give each access record a ``target_label`` a person recognises ("사례 능동-2026-0003 …"),
     not "cases.case:7": one query per kind of record on the page. Who may read the gu's client
@@ -151,7 +161,7 @@ def describe_targets(records, *, user):
             model = apps.get_model(label)
         except (LookupError, ValueError):
             continue
-        objects = model._base_manager.in_bulk(pks) if named else {}
+        objects = _named_objects(model).in_bulk(pks) if named else {}
         for pk in pks:
             obj = objects.get(pk)
             kind = model._meta.verbose_name

@@ -465,6 +465,8 @@ class Case(ConcurrentTransitionMixin, VersionedModel):
             models.Index(fields=["dong", "next_due_on"], name="case_dong_next_due"),
             models.Index(fields=["dong", "next_contact_due"], name="case_dong_contact_due"),
             models.Index(fields=["dong", "reassessment_due"], name="case_dong_reassessment_due"),
+            # "Has this officer a case here?" (the case list's manager filter): one probe each.
+            models.Index(fields=["primary_manager", "dong"], name="case_manager_dong"),
         ]
 
     def __str__(self):
