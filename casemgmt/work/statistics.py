@@ -329,27 +329,40 @@ def days_in_stage():
 
 
 def case_counts_by_dong(scope):
-    """{dong id: (new, under management, closed)}: two queries."""
+    """{dong id: (new, under management, closed)}: five queries, each reading what the period
+    and the open cases hold rather than every case of the history.
+
+    A case is under management in the period when it was opened by its end and was at a managed
+    stage at its start or moved into one during it. Only cases that moved since the period began
+    need their stage at the start looked up; every other case is still where it was then, so its
+    stage now tells. (One correlated lookup per case of the gu took 0.65 s at 90,000 cases.)
+    """
     period = scope.period
     first, after = period.moments
+    candidates = scope.cases.filter(opened_on__lte=period.end).order_by()
+    moved = CaseStageChange.objects.filter(at__gte=first).values("case")
+    # cases now at a managed stage (few: the open ones), all of them …
+    managed_now = _counts(candidates.filter(stage__in=MANAGED_STAGES), "dong")
+    # … less those that moved since the start, counted again below by their stage then
+    moved_managed_now = _counts(candidates.filter(stage__in=MANAGED_STAGES, pk__in=moved), "dong")
     changes = CaseStageChange.objects.filter(case=OuterRef("pk"))
     stage_at_start = Subquery(
         changes.filter(at__lt=first).order_by("-at", "-pk").values("target")[:1]
     )
-    managed = Q(opened_on__lte=period.end) & (
-        Q(stage_at_start__isnull=True)
-        | Q(stage_at_start__in=MANAGED_STAGES)
-        | Exists(changes.filter(at__gte=first, at__lt=after, target__in=MANAGED_STAGES))
+    managed_then = Q(stage_at_start__isnull=True) | Q(stage_at_start__in=MANAGED_STAGES)
+    managed_during = Exists(changes.filter(at__gte=first, at__lt=after, target__in=MANAGED_STAGES))
+    moved_managed = _counts(
+        candidates.filter(pk__in=moved)
+        .alias(stage_at_start=stage_at_start)
+        .filter(managed_then | managed_during),
+        "dong",
     )
-    opened = (
-        scope.cases.alias(stage_at_start=stage_at_start)
-        .order_by()
-        .values("dong")
-        .annotate(
-            new=Count("pk", filter=period.on("opened_on")), managed=Count("pk", filter=managed)
-        )
-        .values_list("dong", "new", "managed")
-    )
+    new = _counts(scope.cases.filter(period.on("opened_on")), "dong")
+    managed = {
+        dong: managed_now.get(dong, 0) - moved_managed_now.get(dong, 0) + moved_managed.get(dong, 0)
+        for dong in {*managed_now, *moved_managed}
+    }
+    opened = [(dong, new.get(dong, 0), managed.get(dong, 0)) for dong in {*new, *managed}]
     closed = dict(
         scope.of(Closure.objects)
         .filter(period.on("closed_on"), approved_by__isnull=False)

@@ -467,6 +467,8 @@ class Case(ConcurrentTransitionMixin, VersionedModel):
             models.Index(fields=["dong", "reassessment_due"], name="case_dong_reassessment_due"),
             # "Has this officer a case here?" (the case list's manager filter): one probe each.
             models.Index(fields=["primary_manager", "dong"], name="case_manager_dong"),
+            # The list's default order, and the cases opened in a period (statistics).
+            models.Index(fields=["opened_on", "id"], name="case_opened"),
         ]
 
     def __str__(self):
