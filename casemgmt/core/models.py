@@ -199,6 +199,8 @@ class AccessRecord(AppendOnlyModel):
             models.Index(fields=["user", "occurred_at"], name="accessrecord_user_time"),
             # The review's order (newest first, the id breaking ties), read backwards.
             models.Index(fields=["occurred_at", "id"], name="accessrecord_time"),
+            # The review by action (prints and exports are a few among a million views).
+            models.Index(fields=["action", "occurred_at", "id"], name="accessrecord_action_time"),
         ]
 
     def __str__(self):

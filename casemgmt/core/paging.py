@@ -23,7 +23,8 @@ class BoundedPaginator(Paginator):
     def counted(self):
         """The rows counted, at most ``limit`` + 1 (one more tells that there are more)."""
         if isinstance(self.object_list, QuerySet):
-            return self.object_list[: self.limit + 1].count()
+            # Rows only, in no order: no joined columns, annotations or sort in the count.
+            return self.object_list.order_by().values("pk")[: self.limit + 1].count()
         return len(self.object_list)  # a list already in memory
 
     @cached_property
