@@ -27,7 +27,9 @@ def is_reviewer(user):
 
 
 def seoul_midnight(day):
-    """The first moment of ``day`` in the project's time zone (Asia/Seoul)."""
+    """The first moment of ``day`` in the project's time zone (Asia/Seoul); days before 1900
+    as 1900 (no record is older, and 0001-01-01 in Seoul is not a moment UTC can hold)."""
+    day = max(day, datetime.date(1900, 1, 1))
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
@@ -75,7 +77,7 @@ def access_records(*, user, filters=None):
     # time to a date cannot use it).
     if filters.get("date_from"):
         qs = qs.filter(occurred_at__gte=seoul_midnight(filters["date_from"]))
-    if filters.get("date_to"):
+    if filters.get("date_to") and filters["date_to"] < datetime.date.max:
         qs = qs.filter(
             occurred_at__lt=seoul_midnight(filters["date_to"] + datetime.timedelta(days=1))
         )
