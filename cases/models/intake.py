@@ -84,7 +84,10 @@ class DiscoveryEntry(VersionedModel):
         verbose_name = _("discovery entry")
         verbose_name_plural = _("discovery queue")
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["dong", "result", "due_on"], name="discovery_queue")]
+        indexes = [
+            models.Index(fields=["dong", "result", "due_on"], name="discovery_queue"),
+            models.Index(fields=["result", "due_on", "id"], name="discovery_queue_gu"),  # all dongs
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(due_on__gte=models.F("received_on")),
