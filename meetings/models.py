@@ -297,6 +297,7 @@ class Decision(models.Model):
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
+        indexes = [models.Index(fields=["decided_at"], name="decision_time")]  # a period's
 
     def __str__(self):
         return self.get_outcome_display()

@@ -469,6 +469,7 @@ class Case(ConcurrentTransitionMixin, VersionedModel):
             models.Index(fields=["primary_manager", "dong"], name="case_manager_dong"),
             # The list's default order, and the cases opened in a period (statistics).
             models.Index(fields=["opened_on", "id"], name="case_opened"),
+            models.Index(fields=["next_due_on", "id"], name="case_next_due"),  # the gu's, by due
         ]
 
     def __str__(self):
