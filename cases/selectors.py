@@ -251,14 +251,15 @@ def case_timeline(*, case):
     """Everything that happened in the case, newest first: one query per kind of record."""
     events = []
 
-    def add(when, kind, title, *, at, detail="", by=None, url=None):
+    def add(when, kind, title, *, at, detail="", by=None, url=None, record=None):
         """``when``: the day it happened; ``at``: when it was written, to order events of a day;
-        ``url``: the record's own page, if it has one."""
+        ``url``: the record's own page, if it has one; ``record``: the row, when the page acts
+        on it (a partner agency's report waiting for confirmation)."""
         if isinstance(when, datetime.datetime):
             when = timezone.localtime(when).date()
         events.append(
             {"date": when, "at": at, "kind": kind, "title": title, "detail": detail, "by": by,
-             "url": url}
+             "url": url, "record": record}
         )  # fmt: skip
 
     for change in case.stage_changes.select_related("by"):
@@ -302,11 +303,12 @@ def case_timeline(*, case):
             detail=i.note,
             by=i.created_by,
         )
-    for m in case.monitorings.select_related("created_by"):
+    for m in case.monitorings.select_related("created_by", "reported_by_provider"):
         title = _("Monitoring: %(method)s") % {"method": m.get_method_display()}
         if m.scale_name:
             title += f" · {scale_score_text(m.scale_name, m.scale_score, m.scale_max)}"
-        add(m.date, "monitoring", title, at=m.created_at, detail=m.findings, by=m.created_by)
+        add(m.date, "monitoring", title, at=m.created_at, detail=m.findings, by=m.created_by,
+            record=m)  # fmt: skip
     for s in case.supervisions.select_related("supervisor"):
         title = _("Supervision: %(kind)s") % {"kind": s.get_kind_display()}
         add(s.date, "supervision", title, at=s.created_at, detail=_supervision_detail(s),

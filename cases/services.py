@@ -43,6 +43,7 @@ from .models import (
     Intake,
     Intervention,
     Monitoring,
+    MonitoringMethod,
     OwnershipChange,
     PlanGoal,
     PlanItem,
@@ -845,6 +846,45 @@ def record_monitoring(*, case, by, **data) -> Monitoring:
         item.save(update_fields=["status"])
     schedule.refresh(case)
     return monitoring
+
+
+MONITORING_NOT_AWAITING = _("This entry is not a partner agency's report waiting to be confirmed.")
+
+
+@transaction.atomic
+def record_provider_monitoring(*, case, plan_item, provider, by, **data) -> Monitoring:
+    """A partner agency's report as a monitoring entry "through the provider", waiting for the
+    case manager's confirmation. The caller has checked the agency may report on this referral
+    (resources.partner_services); the agency cannot change the case itself."""
+    monitoring = Monitoring(
+        case=case,
+        plan_item=plan_item,
+        method=MonitoringMethod.PROVIDER,
+        reported_by_provider=provider,
+        created_by=by,
+        updated_by=by,
+        **data,
+    )
+    monitoring.full_clean()
+    monitoring.save()
+    schedule.refresh(case)
+    return monitoring
+
+
+@transaction.atomic
+def confirm_provider_monitoring(*, monitoring, by) -> Monitoring:
+    """The case manager (or a colleague who may change the case) confirms an agency's report."""
+    ensure_can_edit(by, monitoring.case)
+    locked = Monitoring.objects.select_for_update().get(pk=monitoring.pk)
+    if not locked.awaiting_confirmation:
+        raise ApplicationError(MONITORING_NOT_AWAITING)
+    locked.confirmed_by = by
+    locked.confirmed_at = timezone.now()
+    locked.updated_by = by
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    return locked
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import deadline_views, privacy_views, rotation_views, search_views, views
+from .views import records as record_views
 
 app_name = "cases"
 
@@ -66,6 +67,11 @@ urlpatterns = [
     path(case + "plans/<int:number>/sign/", views.plan_sign, name="plan_sign"),
     path(case + "interventions/new/", views.intervention_create, name="intervention_create"),
     path(case + "monitoring/new/", views.monitoring_create, name="monitoring_create"),
+    path(
+        case + "monitoring/<int:pk>/confirm/",
+        record_views.monitoring_confirm,
+        name="monitoring_confirm",
+    ),
     path(case + "evaluations/new/", views.evaluation_create, name="evaluation_create"),
     path(case + "closure/new/", views.closure_create, name="closure_create"),
     path(case + "closure/approve/", views.closure_approve, name="closure_approve"),

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +79,14 @@ class MeetingQuerySet(ScopedQuerySet):
 
     def upcoming(self):
         return self.filter(finalised_at__isnull=True)
+
+    def for_partner(self, user):
+        """A partner agency reads the final minutes of the conferences it attended (and of those
+        only its external copy: meetings.selectors.external_copy)."""
+        attended = Attendee.objects.filter(
+            meeting=OuterRef("pk"), attended=True, provider__partner_accounts__user=user
+        )
+        return self.filter(finalised_at__isnull=False).filter(Exists(attended))
 
 
 class Meeting(VersionedModel):

@@ -189,11 +189,15 @@ def summary_text(*, case):
     return "\n".join(f"{title}: {text}" for _key, title, text in summary_sections(case=case))
 
 
-def external_copy(*, meeting, attendee):
-    """What an external partner may see: only the items they attend for, and of each only what the
-    client's active consent allows to be shared with their agency (nothing of a client without it)."""
+def external_copy(*, meeting, attendee=None, provider=None):
+    """What an external partner may see: only the items they attend for (``attendee``, or any
+    attendee of ``provider`` when its own account reads it), and of each only what the client's
+    active consent allows to be shared with their agency (nothing of a client without it)."""
+    provider = provider or attendee.provider
+    partners = Q(partners=attendee) if attendee is not None else Q(partners__provider=provider)
     items = (
-        meeting.items.filter(partners=attendee, case__isnull=False)  # clients' items stay inside
+        meeting.items.filter(partners, case__isnull=False)  # clients' items stay inside
+        .distinct()
         .select_related("case__client", "case__dong", "case__intake", "decision")
         .prefetch_related(Prefetch("case__consents"))
         .order_by("order", "id")
@@ -202,7 +206,7 @@ def external_copy(*, meeting, attendee):
     for item in items:
         consent = active_consent(item.case)
         allowed = set()
-        if consent is not None and consent.covers(attendee.provider):
+        if consent is not None and consent.covers(provider):
             allowed = set(consent.shared_items)
         sections = [
             (title, text) for key, title, text in summary_sections(case=item.case) if key in allowed

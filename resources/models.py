@@ -622,6 +622,29 @@ class ReferralQuerySet(CaseScopedQuerySet):
     def open(self):
         return self.filter(status__in=OPEN_REFERRAL)
 
+    def for_partner(self, user):
+        """A partner agency reads the referrals addressed to it, and each only while an active
+        consent of the case names the agency (a withdrawal closes it from the day it is recorded).
+        A referral that shares nothing, or shares on a supervisor's approval, stays inside."""
+        from cases.models import Consent
+
+        today = timezone.localdate()
+        covering = Consent.objects.filter(
+            case_id=OuterRef("plan_item__plan__case_id"),
+            sharing_consent=True,
+            providers=OuterRef("provider_id"),
+            valid_from__lte=today,
+        ).filter(
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+        )
+        return self.filter(
+            provider__partner_accounts__user=user,
+            provider__archived_at__isnull=True,
+            shares_information=True,
+            consent_override_by__isnull=True,
+        ).filter(Exists(covering))
+
 
 class Referral(VersionedModel):
     """서비스 연계 · 의뢰: a plan item's service asked of a resource or provider, and its answer."""
@@ -795,3 +818,12 @@ class ReferralStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.referral_id}: {self.source or '-'} → {self.target}"
+
+
+# The partner agencies' accounts, reports and documents (kept apart: this module is long enough).
+from .partner_models import (  # noqa: E402, F401
+    Attendance,
+    PartnerAccount,
+    ReferralDocument,
+    ServiceReport,
+)

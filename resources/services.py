@@ -455,6 +455,26 @@ def change_referral_status(
     there is none left); declining or ending gives it back. Every change writes one history row.
     """
     ensure_can_edit(by, referral)
+    referral = move_referral(
+        referral=referral, by=by, status=status, on=on, note=note, decline_reason=decline_reason
+    )
+    from cases import alerts
+    from cases.models import AlertKind
+
+    alerts.notify(
+        case=referral.plan_item.plan.case, by=by, kind=AlertKind.REFERRAL,
+        message=ALERT_REFERRAL % {"by": by, "target": referral.target_name,
+                                  "status": referral.get_status_display()},
+        url=reverse("resources:referral_detail", args=[referral.pk]),
+    )  # fmt: skip
+    return referral
+
+
+@transaction.atomic
+def move_referral(*, referral, by, status, on=None, note="", decline_reason="") -> Referral:
+    """The move itself, for a caller that has checked who may make it (the case's officers in
+    change_referral_status, the partner agency in resources.partner_services); in its
+    transaction."""
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     source = ReferralStatus(locked.status)
     if locked.status != referral.status:
@@ -504,15 +524,6 @@ def change_referral_status(
         note="\n".join(part for part in (decline_reason, note.strip()) if part),
     )
     referral.refresh_from_db()
-    from cases import alerts
-    from cases.models import AlertKind
-
-    case = locked.plan_item.plan.case
-    alerts.notify(
-        case=case, by=by, kind=AlertKind.REFERRAL,
-        message=ALERT_REFERRAL % {"by": by, "target": locked.target_name, "status": target.label},
-        url=reverse("resources:referral_detail", args=[locked.pk]),
-    )  # fmt: skip
     return referral
 
 

@@ -577,6 +577,11 @@ def _referral_page(request, referral, *, status_form=None, status=200):
             "needs_advocacy": with_advocacy_prompt(Referral.objects.filter(pk=referral.pk))
             .values_list("needs_advocacy", flat=True)
             .get(),
+            # what the partner agency sent: its service reports and documents (a query each)
+            "reports": list(
+                referral.reports.select_related("reported_by", "monitoring__confirmed_by")
+            ),
+            "documents": list(referral.documents.select_related("uploaded_by")),
         },
         status=status,
     )

@@ -78,3 +78,38 @@ def registered_with_consent(by, **data):
             client=client, by=by, expected_version=client.version, **special
         )
     return client
+
+
+def partner_account(provider, *, username=None, name="나협력", by=None):
+    """A partner agency's account tied to ``provider``, as the gu staff would open it (its
+    temporary password replaced, so tests sign in straight away)."""
+    from resources.partner_services import open_partner_account
+
+    by = by or UserFactory(
+        username=f"opener{provider.pk}-{User.objects.count()}", dong=None, gu=provider.gu,
+        role=Role.GU_STAFF,
+    )  # fmt: skip
+    account, _password = open_partner_account(
+        provider=provider, by=by, username=username or f"partner{provider.pk}", name=name
+    )
+    user = account.user
+    user.set_password("a-long-test-password")
+    user.must_change_password = False
+    user.save()
+    return user
+
+
+def login_verified(client, user):
+    """Sign ``client`` in as ``user`` past the second factor, as if a code had been typed (the
+    sign-in with a real code is tested in tests/test_two_factor.py)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

@@ -1,8 +1,9 @@
 """One dong's records of every kind a URL can name, for the permission matrix and the leak tests.
 
 ``build_dong_world`` writes them through the services, as the dong's case manager and team
-leader would, and returns the objects and the URL arguments (``args``) that reach each kind.
-The kinds are the ``object`` column of docs/permissions.md.
+leader would (and the partner agency of the dong's provider, for its own records), and returns
+the objects and the URL arguments (``args``) that reach each kind. The kinds are the ``object``
+column of docs/permissions.md; ``objects["PARTNER"]`` is the agency's account.
 """
 
 import contextlib
@@ -87,7 +88,8 @@ def _specialised_case(officer, supervisor, *, name, mode, gu_manager):
 
 def build_dong_world(*, officer, supervisor, gu_manager, prefix):
     """Records of the officer's dong. ``prefix``: the start of every client's name (so a test can
-    tell one dong's names from another's, e.g. "능" or "구")."""
+    tell one dong's names from another's, e.g. "능" or "구"). With them, a partner agency's account
+    of the dong's provider (``objects["PARTNER"]``) and its records (``build_partner_world``)."""
     dong = officer.dong
     today = timezone.localdate()
     provider = ProviderFactory(registering_dong=dong, name=f"{prefix}나눔터")
@@ -240,6 +242,12 @@ def build_dong_world(*, officer, supervisor, gu_manager, prefix):
         "supervision": supervision,
         "action item": action,
     }
+    # the partner agency of the dong's provider (the PARTNER column) and what it reaches
+    _partner, partner_objects, partner_args = build_partner_world(
+        officer=officer, supervisor=supervisor, gu_staff=gu_manager, provider=provider,
+        tag=f"partner{provider.pk}", prefix=prefix,
+    )  # fmt: skip
+    objects.update(partner_objects)
     for obj in {id(o): o for o in objects.values()}.values():
         obj.refresh_from_db()  # as stored, after everything written since
     args = {
@@ -269,5 +277,94 @@ def build_dong_world(*, officer, supervisor, gu_manager, prefix):
         "alert": [alert.pk],
         "supervision": [case.pk, supervision.pk],
         "action item": [meeting.pk, action.pk],
+        **partner_args,
     }
     return objects, args
+
+
+#: What a partner agency sends as a document: a small PDF (its first bytes are what is checked).
+PARTNER_PDF = b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\n"
+
+
+def build_partner_world(*, officer, supervisor, gu_staff, provider, tag, prefix):
+    """A partner agency of ``provider`` (the dong's provider) and what it reaches: its account
+    (signed in with two factors), a case of the officer's dong at planning whose client agreed to
+    share basic details and progress with the provider, a referral of its plan item to the
+    provider that shares the information (answer requested), a second referral on which the
+    agency reported the service (a monitoring entry waiting for the case manager), a document it
+    sent, a colleague's account, and a finalised conference it attended for the case.
+
+    Returns the partner user, the objects and the URL arguments (as ``build_dong_world``)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import RequestFactory
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from resources import partner_services
+
+    from .factories import partner_account
+    from .referral_helpers import consent_for
+
+    today = timezone.localdate()
+    partner = partner_account(provider, username=f"{tag}.partner", name="최협력", by=gu_staff)
+    TOTPDevice.objects.create(user=partner, name="authenticator", confirmed=True)
+    colleague = partner_account(
+        provider, username=f"{tag}.partner.colleague", name="한동료", by=gu_staff
+    ).partner_account
+
+    case = case_in_planning(officer, supervisor, name=f"{prefix}협력")
+    consent = consent_for(case, officer, provider)  # basic details and progress, to the provider
+    item, reported_item = plan_with_item(case, officer, provider=provider, items=2)
+    referral = refer(item, officer, shares_information=True)  # requested: waits for the answer
+    reported = refer(reported_item, officer, shares_information=True)
+    report = partner_services.report_service(
+        referral=reported, by=partner, reported_on=today, started_on=today, sessions=2,
+        attendance="all", client_change="약속을 잘 지킴",
+    )  # fmt: skip
+    request = RequestFactory().post("/")
+    request.user = partner
+    document = partner_services.send_document(
+        request=request, referral=referral, by=partner, title="출석부",
+        file=SimpleUploadedFile("출석부.pdf", PARTNER_PDF, content_type="application/pdf"),
+    )  # fmt: skip
+
+    # a conference the agency attended for the case, decided and finalised
+    meeting = meeting_services.create_meeting(
+        by=officer,
+        kind="integrated",
+        place="능동 회의실",
+        chair=supervisor,
+        held_at=datetime.datetime.combine(today, datetime.time(9), tzinfo=SEOUL),
+        minutes="연계 기관과 서비스 조정",
+    )
+    attendee = meeting_services.add_attendee(
+        meeting=meeting, by=officer, provider=provider, name="최협력", attended=True
+    )
+    agenda = meeting_services.place_on_agenda(
+        meeting=meeting, case=case, question=Question.CONSULTATION, by=officer,
+        partners=[attendee],
+    )  # fmt: skip
+    meeting_services.decide(item=agenda, by=supervisor, outcome=Outcome.OTHER)
+    meeting = meeting_services.finalise_minutes(meeting=meeting, by=supervisor)
+
+    objects = {
+        "PARTNER": partner,
+        "partner case": case,
+        "partner consent": consent,
+        "partner referral": referral,
+        "reported referral": reported,
+        "partner report": report.monitoring,
+        "partner document": document,
+        "partner account": colleague,
+        "partner meeting": meeting,
+    }
+    for obj in objects.values():
+        obj.refresh_from_db()
+    args = {
+        "partner case": [case.pk],
+        "partner referral": [referral.pk],
+        "partner report": [case.pk, report.monitoring_id],
+        "partner document": [referral.pk, document.pk],
+        "partner account": [colleague.pk],
+        "partner meeting": [meeting.pk],
+    }
+    return partner, objects, args

@@ -2,8 +2,9 @@
 
 Every address the app answers is listed below (``PAGES``, ``BUTTONS``, ``QUERY_PAGES`` or
 ``NO_INPUT``): a new address fails ``test_every_address_is_fuzzed_or_says_why_not`` until it is
-put in one of them. For each form page, one officer allowed to post there (the case manager of
-능동, or its team leader where only the team leader decides) sends the page's valid answer with
+put in one of them. For each form page, one user allowed to post there (the case manager of
+능동, or its team leader where only the team leader decides, the gu staff, or a partner agency's
+account signed in with its second factor on the partner's pages) sends the page's valid answer with
 some fields replaced by hostile values: 10,000 characters, control characters (NUL, ESC, the
 right-to-left override), SQL and HTML injection, letters in number and date fields, 2026-02-30,
 negative and 10**30 numbers, empty values, Hangul and emoji, missing fields.
@@ -40,6 +41,8 @@ from django.test.utils import ContextList
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from django.utils.html import escape
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
@@ -49,7 +52,13 @@ from meetings import services as meeting_services
 from meetings.models import Decision, Question, ReturnedTask
 from resources import services as resource_services
 
-from .factories import ClientFactory, grant_special_consent, registered_with_consent
+from .factories import (
+    ClientFactory,
+    grant_special_consent,
+    login_verified,
+    partner_account,
+    registered_with_consent,
+)
 from .lifecycle import EXAMPLES, run_to
 from .referral_helpers import consent_for, plan_with_item, refer
 from .resource_factories import ProviderFactory, ResourceFactory
@@ -240,6 +249,25 @@ def hostile_uploads():
     )
 
 
+PDF = b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\n"
+PNG_HEAD = b"\x89PNG\r\n\x1a\n"
+# What a partner agency might send as a document (a PDF, PNG or JPEG is kept): files whose name
+# and bytes disagree, markup and paths in the name (kept as the original name, shown escaped),
+# empty files and executables.
+HOSTILE_DOCUMENTS = [
+    Upload("notes.pdf", b"just text pretending"),
+    Upload("photo.exe", PNG_HEAD + b"0000"),
+    Upload("empty.pdf", b""),
+    Upload(f"{SCRIPT}.pdf", PDF),
+    Upload(f"{IMG}.png", PNG_HEAD + b"\x00" * 32),
+    Upload("../../etc/passwd.pdf", PDF),
+    Upload("\u202efdp.exe", PDF),
+    Upload("scan.jpg", b"\xff\xd8\xff" + SCRIPT.encode()),
+    Upload("svg.png", SCRIPT.encode()),
+    Upload("x" * 300 + ".pdf", PDF),
+]
+
+
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
 
@@ -292,6 +320,8 @@ def all_fields(answer, values):
 
 def hostile_value(valid):
     kind = kind_of(valid)
+    if kind == "file" and valid.name.endswith(".pdf"):
+        return st.one_of(st.sampled_from(HOSTILE_DOCUMENTS), hostile_uploads())
     if kind == "file":
         return hostile_uploads()
     if kind == "list":
@@ -407,7 +437,12 @@ def build_world(*, officer, supervisor, gu_staff, client):
         case=case_late, by=supervisor, kind="education", discussed="평가 준비",
         advice="목표별 근거 모으기", action="점검 기록 정리",
     )  # fmt: skip
+    door = build_partner_door(
+        officer=officer, supervisor=supervisor, gu_staff=gu_staff, provider=provider,
+        case=staged(Stage.PLANNING, "협력중"),
+    )  # fmt: skip
     return SimpleNamespace(
+        **vars(door),
         officer=officer, supervisor=supervisor, gu_staff=gu_staff, client=client, member=member,
         entry=entry, provider=provider, resource=resource, development=development,
         case_intake=case_intake,
@@ -418,6 +453,48 @@ def build_world(*, officer, supervisor, gu_staff, client):
         late_goals=list(late_plan.goals.all()), meeting=meeting, partner=partner,
         agenda_item=agenda_item, task=task, supervision=supervision, action=action,
     )  # fmt: skip
+
+
+def build_partner_door(*, officer, supervisor, gu_staff, provider, case):
+    """A partner agency of ``provider`` and what its pages and the office's side of them need:
+    its account (an authenticator set up), a colleague's account, ``case`` (at planning) whose
+    client shares basic details and progress with the provider, a referral of its plan item that
+    shares them (answer requested) with a document the agency sent, a second referral the agency
+    reported on (a monitoring entry awaiting confirmation), and an authenticator the officer is
+    setting up (the set-up page's secret)."""
+    from django.test import RequestFactory
+
+    from casemgmt.core import two_factor
+    from resources import partner_services
+
+    today = timezone.localdate()
+    partner = partner_account(provider, username="bokji.kim", name="김복지", by=gu_staff)
+    partner_device = TOTPDevice.objects.create(user=partner, name="authenticator", confirmed=True)
+    colleague = partner_account(provider, username="food.lee", name="이동료", by=gu_staff)
+    consent_for(case, officer, provider)
+    item, reported_item = plan_with_item(case, officer, provider=provider, items=2)
+    partner_referral = refer(item, officer, shares_information=True)
+    reported = refer(reported_item, officer, shares_information=True)
+    report = partner_services.report_service(
+        referral=reported, by=partner, reported_on=today, started_on=today, sessions=2,
+        attendance="all", client_change="밝아짐",
+    )  # fmt: skip
+    request = RequestFactory().post("/")
+    request.user = partner
+    document = partner_services.send_document(
+        request=request, referral=partner_referral, by=partner, title="출석부",
+        file=SimpleUploadedFile("출석부.pdf", PDF, content_type="application/pdf"),
+    )  # fmt: skip
+    return SimpleNamespace(
+        partner_user=partner, partner_device=partner_device, colleague=colleague.partner_account,
+        case_partner=case, partner_referral=partner_referral, report=report.monitoring,
+        document=document, pending_device=two_factor.pending_authenticator(officer),
+    )  # fmt: skip
+
+
+def totp_code(device):
+    """The six digits an authenticator app shows now for ``device``."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}"
 
 
 @pytest.fixture
@@ -440,12 +517,16 @@ class Page:
     path: Callable  # world -> the address
     data: Callable = lambda w: {}  # world -> the answer the page accepts
     extras: Callable = lambda w: {}  # world -> fields the fuzz may add (buttons, hidden inputs)
-    user: str = "officer"  # officer, supervisor, gu_staff or anonymous
+    # officer, supervisor, gu_staff, anonymous, partner (signed in with both factors) or
+    # partner_signing_in (the password given, not yet the code)
+    user: str = "officer"
     method: str = "post"
     examples: int = 6
     must_accept: bool = True  # its valid answer is accepted (else the fuzz never saves anything)
     # a 200 without form errors that is not a refusal (the duplicate warning, an import report)
     quiet: Callable = lambda context: False
+    # a 200 that is what the post did, shown once (a new password, recovery codes): accepted
+    done: Callable = lambda context: False
 
 
 def rotation_form(w):
@@ -684,6 +765,11 @@ PAGES = [
                     "method": "partnership", "developed_by": str(w.officer.pk),
                     "note": "협약으로 고침", **versioned(w.development)},
          extras=lambda w: {"next": "resource"}),
+    Page("resources/providers/<int:pk>/partners/new/",
+         lambda w: f"/resources/providers/{w.provider.pk}/partners/new/",
+         lambda w: {"username": "hong.gildong", "name": "홍길동", "phone": "010-1234-5678",
+                    "email": "hong@example.org", "position": "사회복지사"},
+         user="gu_staff", done=lambda c: "password" in c),  # the temporary password, once
     Page("resources/import/", lambda w: "/resources/import/",
          lambda w: {"file": Upload("registry.xlsx", workbook([["기관명", "구분"],
                                                               ["새기관", "민간"]]))},
@@ -725,6 +811,19 @@ PAGES = [
          lambda w: f"/meetings/{w.meeting.pk}/items/{w.agenda_item.pk}/decide/",
          lambda w: {f"item-{w.agenda_item.pk}-outcome": "general",
                     f"item-{w.agenda_item.pk}-comments": "선정"}, user="supervisor"),
+    # --- a partner agency's pages (signed in with both factors)
+    Page("partner/referrals/<int:pk>/answer/",
+         lambda w: f"/partner/referrals/{w.partner_referral.pk}/answer/",
+         lambda w: {"answer": "decline", "reason": "정원이 찼습니다"}, user="partner"),
+    Page("partner/referrals/<int:pk>/report/",
+         lambda w: f"/partner/referrals/{w.partner_referral.pk}/report/",
+         lambda w: {"reported_on": today(), "started_on": today(), "sessions": "2",
+                    "items_delivered": "쌀 10kg", "attendance": "most",
+                    "client_change": "표정이 밝아짐", "ended_on": today(),
+                    "end_reason": "목표 회기 완료"}, user="partner"),
+    Page("partner/referrals/<int:pk>/documents/",
+         lambda w: f"/partner/referrals/{w.partner_referral.pk}/documents/",
+         lambda w: {"title": "출석부", "file": Upload("출석부.pdf", PDF)}, user="partner"),
     # --- access records, signing in
     Page("access-records/export/", lambda w: "/access-records/export/",
          lambda w: {"purpose": "other", "reason": "월간 점검 자료"}, user="gu_staff"),
@@ -736,6 +835,12 @@ PAGES = [
     Page("accounts/login/", lambda w: "/accounts/login/",
          lambda w: {"username": "neung.officer", "password": "a-long-test-password"},
          user="anonymous"),
+    Page("accounts/two-factor/", lambda w: "/accounts/two-factor/",
+         lambda w: {"code": totp_code(w.partner_device)}, extras=lambda w: {"next": "/partner/"},
+         user="partner_signing_in"),
+    Page("accounts/two-factor/setup/", lambda w: "/accounts/two-factor/setup/",
+         lambda w: {"code": totp_code(w.pending_device)}, extras=lambda w: {"next": "/"},
+         done=lambda c: "codes" in c),  # the recovery codes, once
 ]  # fmt: skip
 
 # Posts without a form: a button. They get hostile extra fields; the same checks hold.
@@ -765,6 +870,16 @@ BUTTONS = [
     Page("i18n/setlang/", lambda w: "/i18n/setlang/", lambda w: {"language": "en", "next": "/"}),
     Page("accounts/logout/", lambda w: "/accounts/logout/", extras=lambda w: {"next": "/"}),
     Page("alerts/read/", lambda w: "/alerts/read/"),
+    Page("cases/<int:case_pk>/monitoring/<int:pk>/confirm/",
+         lambda w: f"/cases/{w.case_partner.pk}/monitoring/{w.report.pk}/confirm/"),
+    Page("resources/partners/<int:pk>/active/",
+         lambda w: f"/resources/partners/{w.colleague.pk}/active/", lambda w: {"active": "0"},
+         user="gu_staff"),
+    Page("resources/partners/<int:pk>/reset/",
+         lambda w: f"/resources/partners/{w.colleague.pk}/reset/", lambda w: {"what": "password"},
+         user="gu_staff", done=lambda c: "password" in c),
+    Page("accounts/two-factor/settings/", lambda w: "/accounts/two-factor/settings/",
+         lambda w: {"action": "codes"}, user="partner", done=lambda c: "codes" in c),
 ]  # fmt: skip
 BUTTONS = [replace(p, examples=3, must_accept=False) for p in BUTTONS]
 
@@ -847,6 +962,13 @@ QUERY_PAGES = [
          user="gu_staff"),
     Page("access-records/permissions/", lambda w: "/access-records/permissions/",
          lambda w: {"page": "1"}, user="gu_staff"),
+    Page("partner/", lambda w: "/partner/",
+         lambda w: {"status": "requested", "sort": "oldest", "page": "1"}, user="partner"),
+    Page("partner/meetings/", lambda w: "/partner/meetings/", lambda w: {"page": "1"},
+         user="partner"),
+    Page("resources/referrals/<int:referral_pk>/documents/<int:pk>/",
+         lambda w: f"/resources/referrals/{w.partner_referral.pk}/documents/{w.document.pk}/",
+         download_reason),
     Page("access-records/", lambda w: "/access-records/",
          lambda w: {"username": "neung", "action": "view", "client": str(w.client.pk),
                     "date_from": today(-7), "date_to": today(), "page": "1"}, user="gu_staff"),
@@ -869,6 +991,14 @@ NO_INPUT = {
     "meetings/queue/": "the team leader's queue: no parameters",
     "meetings/<int:pk>/": "detail page; its forms post to the addresses in PAGES",
     "meetings/<int:pk>/copy/<int:attendee_pk>/": "a partner's copy: no parameters",
+    "resources/providers/<int:pk>/partners/": (
+        "a provider's partner accounts: no parameters; its forms post to the addresses in PAGES "
+        "and BUTTONS"
+    ),
+    "partner/referrals/<int:pk>/": (
+        "a partner's referral page: no parameters; its forms post to the addresses in PAGES"
+    ),
+    "partner/meetings/<int:pk>/": "a partner's copy of a conference it attended: no parameters",
     "access-records/role-grants/": "the reviewers' list of role grants: only ?page, paginated",
     "access-records/role-grants/<int:pk>/": (
         "a decision button: reads only decision=approve (anything else rejects); "
@@ -1011,7 +1141,11 @@ def is_korean(message, posted):
 
 def browser_for(world, user):
     browser = Browser()
-    if user != "anonymous":
+    if user == "partner":
+        login_verified(browser, world.partner_user)
+    elif user == "partner_signing_in":
+        browser.force_login(world.partner_user)  # the second factor not yet given
+    elif user != "anonymous":
         browser.force_login(getattr(world, user))
     return browser
 
@@ -1053,6 +1187,8 @@ def check_answer(page, path, payload, response, browser, before, *, follow=True)
         verdict = "refused"
         for message in errors:
             assert is_korean(message, posted), f"not in Korean: {message!r}: {where}"
+    elif status == 200 and html and page.done(context_dict(response)):
+        verdict = "accepted"
     elif status in (200, 400) and html:
         refused = [(f, m) for f in forms_in(response) if (m := error_messages(f))]
         if refused:
@@ -1166,7 +1302,15 @@ def all_form_classes():
     import importlib
     import inspect
 
-    for module_name in ("casemgmt.core.forms", "cases.forms", "resources.forms", "meetings.forms"):
+    for module_name in (
+        "casemgmt.core.forms",
+        "cases.forms",
+        "resources.forms",
+        "meetings.forms",
+        "casemgmt.partner.forms",
+        "resources.partner_views",  # the partner account form
+        "casemgmt.core.two_factor_views",  # the code forms
+    ):
         module = importlib.import_module(module_name)
         for _name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, forms.BaseForm) and cls.__module__ == module_name:

@@ -1,11 +1,17 @@
 """SECURITY: every cell of docs/permissions.md, checked as the user it names.
 
-The table lists every URL name of the apps (cases, resources, meetings, core): each page, form,
-action, export and printed form, with the method it is tried with. A GET row is fetched; a POST row
+The table lists every URL name of the apps (cases, resources, meetings, core, work) and of the
+partner agencies' pages (partner): each page, form, action, export and printed form, with the
+method it is tried with. A GET row is fetched; a POST row
 is posted with the payload below (valid, so that a missing check would change something); a refused
 POST (403/404/405) must leave every record as it was. A URL name that only has POST rows must answer
 a GET with 405 for everyone. A URL name the table does not list fails
 ``test_the_matrix_lists_every_url_name``: a new URL comes with its row and its answers.
+
+The PARTNER column is a partner agency's account (외부 협력기관) of 능동's provider, signed in with
+its two factors: the fence (PartnerFenceMiddleware) answers 404 to it on every officer address,
+whatever the method, before any view; on its own ``partner:`` pages it reads only the referrals
+that share the client's information under a consent naming its agency.
 
 The records (of 능동) are written once for the module; each cell runs in a savepoint that is rolled
 back, so every cell starts from the same records whatever the cells before it did.
@@ -18,6 +24,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -25,14 +32,20 @@ from django.utils import timezone
 from casemgmt.core.roles import Role
 from casemgmt.core.services import propose_role
 
-from .factories import UserFactory, dong, grant_special_consent, gu
-from .scope_world import build_dong_world, for_the_module, people
+from .factories import UserFactory, dong, grant_special_consent, gu, login_verified
+from .scope_world import PARTNER_PDF, build_dong_world, for_the_module, people
 
 pytestmark = [pytest.mark.django_db, pytest.mark.walk]
 
 MATRIX = pathlib.Path(__file__).resolve().parent.parent / "docs" / "permissions.md"
-COLUMNS = ["CM", "SV", "CM other", "GU", "ADMIN"]
+COLUMNS = ["CM", "SV", "CM other", "GU", "ADMIN", "PARTNER"]
+#: The apps (their URL namespaces; tests/test_scope_leaks.py reads their forms too).
 APPS = ("cases", "resources", "meetings", "core", "work")
+#: The URL namespaces the table covers: the apps' and the partner agencies' pages.
+NAMESPACES = (*APPS, "partner")
+#: The apps whose tables a refused POST must leave as they were (the partner pages keep their
+#: records in resources and cases; the authenticators are django-otp's).
+TABLE_APPS = ("cases", "resources", "meetings", "core", "work", "otp_totp", "otp_static")
 REFUSED = {403, 404, 405}
 
 
@@ -57,7 +70,7 @@ def _url_names():
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 yield from walk(pattern.url_patterns, pattern.namespace or namespace)
-            elif isinstance(pattern, URLPattern) and namespace in APPS:
+            elif isinstance(pattern, URLPattern) and namespace in NAMESPACES:
                 yield f"{namespace}:{pattern.name}"
 
     return set(walk(get_resolver().url_patterns))
@@ -83,6 +96,8 @@ def world(django_db_setup, django_db_blocker):
         objects["role grant"], args["role grant"] = grant, [grant.pk]
         # The resident number page is for a client who consented to it (PIPA Art. 24).
         grant_special_consent(objects["client"], users["CM"])
+        # The PARTNER column: the account of the dong's provider the world opened.
+        users["PARTNER"] = objects["PARTNER"]
         yield SimpleNamespace(people=users, objects=objects, args=args)
 
 
@@ -323,6 +338,30 @@ PAYLOADS = {
     "meetings:action_edit": _versioned(
         lambda w, o: {"text": "자료 다시 보완", "owner": w.people["SV"].pk, "due_on": _later(10)}
     ),
+    "resources:partner_account_create": lambda w, o: {
+        "username": "m.partner.new",
+        "name": "홍협력",
+        "phone": "02-450-5678",
+        "email": "",
+        "position": "사회복지사",
+    },  # fmt: skip
+    "resources:partner_account_active": lambda w, o: {"active": "0"},
+    "resources:partner_account_reset": lambda w, o: {"what": "password"},
+    "partner:referral_answer": lambda w, o: {"answer": "accept", "reason": ""},
+    "partner:referral_report": lambda w, o: {
+        "reported_on": _today(),
+        "started_on": _today(),
+        "sessions": "2",
+        "items_delivered": "",
+        "attendance": "all",
+        "client_change": "표정이 밝아짐",
+        "ended_on": "",
+        "end_reason": "",
+    },  # fmt: skip
+    "partner:referral_document": lambda w, o: {
+        "title": "출석부",
+        "file": SimpleUploadedFile("출석부.pdf", PARTNER_PDF, content_type="application/pdf"),
+    },
     "core:access_record_export": lambda w, o: {"reason": "월간 점검"},
     "core:access_review_create": lambda w, o: {"period": "2026-10", "findings": "이상 없음"},
     "core:role_grant_decide": lambda w, o: {"decision": "approve"},
@@ -350,7 +389,7 @@ def snapshot():
 
     tables = {
         model._meta.db_table
-        for label in APPS
+        for label in TABLE_APPS
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
     } - SKIPPED_TABLES
     state = {}
@@ -366,9 +405,17 @@ def _url(world, url, kind):
     return reverse(name, args=world.args[kind]) + (f"?{query}" if query else "")
 
 
+def sign_in(client, world, column):
+    """As the user of ``column``: a partner agency's account with its second factor given."""
+    if column == "PARTNER":
+        login_verified(client, world.people[column])
+    else:
+        client.force_login(world.people[column])
+
+
 def answer(client, world, column, url, method, kind):
     """One cell: (status, changed?) for the user of ``column``, rolled back afterwards."""
-    client.force_login(world.people[column])
+    sign_in(client, world, column)
     path = _url(world, url, kind)
     with transaction.atomic():
         if method == "GET":
@@ -405,7 +452,31 @@ def test_the_matrix_lists_every_url_name():
 
 
 def test_the_matrix_names_every_role():
-    assert {Role.CASE_MANAGER, Role.SUPERVISOR, Role.GU_STAFF, Role.SYSADMIN} <= set(Role.ALL)
+    assert {Role.CASE_MANAGER, Role.SUPERVISOR, Role.GU_STAFF, Role.SYSADMIN, Role.PARTNER} <= set(
+        Role.ALL
+    )
+
+
+def test_the_partner_is_fenced_out_of_every_officer_row():
+    """PARTNER gets 404 on every officer address (GET and POST): the fence, before any view."""
+    wrong = [
+        (url, method, kind, expected["PARTNER"])
+        for url, method, kind, expected in ROWS
+        if not url.startswith("partner:") and expected["PARTNER"] != 404
+    ]
+    assert not wrong, wrong
+
+
+def test_the_officers_get_404_on_every_partner_row():
+    """An officer's account reaches nothing of a partner's pages, whatever the record."""
+    wrong = [
+        (url, method, kind, column, status)
+        for url, method, kind, expected in ROWS
+        if url.startswith("partner:")
+        for column, status in expected.items()
+        if column != "PARTNER" and status != 404
+    ]
+    assert not wrong, wrong
 
 
 # (Not "page": that name is Playwright's browser-page fixture.)
@@ -424,17 +495,55 @@ def test_each_role_gets_exactly_the_matrix_answer(client, world, url, method, ki
     assert not changed, f"a refused POST changed records for {changed}"
 
 
+#: The partner door's POST rows: each permitted answer must be seen to change records (a payload
+#: that changed nothing would make every refusal of the row prove nothing).
+PARTNER_DOOR_POSTS = [
+    row
+    for row in ROWS
+    if row[1] == "POST"
+    and (
+        row[0].startswith("partner:")
+        or row[0].startswith("resources:partner_account")
+        or row[0] == "cases:monitoring_confirm"
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("url", "method", "kind", "expected"),
+    PARTNER_DOOR_POSTS,
+    ids=[f"{method} {url} {kind}" for url, method, kind, _e in PARTNER_DOOR_POSTS],
+)
+def test_a_permitted_post_of_the_partner_door_changes_records(
+    client, world, url, method, kind, expected
+):
+    permitted = [column for column, status in expected.items() if status not in REFUSED]
+    unchanged = [
+        column for column in permitted if not answer(client, world, column, url, method, kind)[1]
+    ]
+    assert not unchanged, f"the payload changed nothing for {unchanged}"
+
+
 POST_ONLY = sorted(
     {u for u, m, _k, _e in ROWS if m == "POST"} - {u for u, m, _k, _e in ROWS if m == "GET"}
 )
 
 
+def _fenced(column, url):
+    """The partner's account on an officer's address: the fence answers 404 to any method."""
+    return column == "PARTNER" and not url.startswith("partner:")
+
+
 def test_a_post_only_address_refuses_a_get_for_everyone(client, world):
+    """405 before anything is loaded, the same for every record; but PARTNER gets 404 on the
+    officers' addresses (the fence answers first)."""
     kinds = {u: k for u, m, k, _e in ROWS if m == "POST"}
+    assert any(u.startswith("partner:") for u in POST_ONLY)
     for column in COLUMNS:
-        client.force_login(world.people[column])
+        sign_in(client, world, column)
         for url in POST_ONLY:
-            assert client.get(_url(world, url, kinds[url])).status_code == 405, (column, url)
+            expected = 404 if _fenced(column, url) else 405
+            assert client.get(_url(world, url, kinds[url])).status_code == expected, (column, url)
 
 
 def test_a_new_officer_without_a_role_sees_nothing(client, world):
@@ -451,22 +560,28 @@ GET_ONLY = sorted(u for u, m, _k, _e in ROWS if m == "GET" and u.partition("?")[
 def test_a_page_that_only_shows_refuses_a_post_for_everyone(client, world):
     kinds = {u: k for u, m, k, _e in ROWS if m == "GET"}
     assert len(GET_ONLY) > 30
-    for column in ("CM", "GU"):
-        client.force_login(world.people[column])
+    for column in ("CM", "GU", "PARTNER"):
+        sign_in(client, world, column)
         for url in GET_ONLY:
             with transaction.atomic():
                 response = client.post(_url(world, url, kinds[url]), {})
                 transaction.set_rollback(True)
+            if _fenced(column, url):
+                assert response.status_code == 404, (column, url)
+                continue
             assert response.status_code == 405, (column, url)
             assert set(response["Allow"].split(", ")) == {"GET", "HEAD"}, url
 
 
+@pytest.mark.parametrize("column", ["CM", "PARTNER"])
 @pytest.mark.parametrize("method", ["delete", "put", "patch", "options"])
-def test_no_address_answers_a_method_it_does_not_serve(client, world, method):
-    """DELETE /clients/3/ used to answer 200 with the page: every view names its methods."""
-    client.force_login(world.people["CM"])
+def test_no_address_answers_a_method_it_does_not_serve(client, world, method, column):
+    """DELETE /clients/3/ used to answer 200 with the page: every view names its methods (and
+    the fence answers PARTNER 404 on the officers' addresses first)."""
+    sign_in(client, world, column)
     for url, _m, kind, _e in ROWS:
         with transaction.atomic():
             response = getattr(client, method)(_url(world, url, kind))
             transaction.set_rollback(True)
-        assert response.status_code == 405, (method, url)
+        expected = 404 if _fenced(column, url) else 405
+        assert response.status_code == expected, (method, url)

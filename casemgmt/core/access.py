@@ -4,6 +4,8 @@ Every scoped model's QuerySet derives from ``ScopedQuerySet`` and names the path
 ``for_user`` decides visibility (lists, choice lists, exports, PDFs); ``editable_by`` decides
 writes. Detail and edit views load through ``get_for_user`` / ``get_rw_for_user``, which answer
 404 for anything missing *or* out of scope and write the access record, so no view can forget.
+A partner agency's account (SCOPE_PARTNER) reads through the same door, narrower: ``for_partner``
+opens nothing unless the model says which of its rows an agency may read.
 """
 
 from urllib.parse import urlencode
@@ -18,6 +20,17 @@ from .models import AccessAction, AccessRecord, AccessRecordClient
 
 SCOPE_OWN_DONG = "core.scope_own_dong"
 SCOPE_WHOLE_GU = "core.scope_whole_gu"
+SCOPE_PARTNER = "core.scope_partner"
+
+
+def is_partner(user):
+    """Is this the account of a partner agency's staff (외부 협력기관), not of the office?"""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and not user.is_superuser
+        and user.has_perm(SCOPE_PARTNER)
+    )
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -30,10 +43,17 @@ class ScopedQuerySet(models.QuerySet):
         """Rows the user may read: their dong, or their whole gu for gu-level staff."""
         if not (user.is_authenticated and user.is_active):
             return self.none()
+        if is_partner(user):
+            return self.for_partner(user)
         if user.has_perm(SCOPE_WHOLE_GU) and user.gu_id:
             return self.filter(**{f"{self.dong_lookup}__gu_id": user.gu_id})
         if user.has_perm(SCOPE_OWN_DONG) and user.dong_id:
             return self.filter(**{self.dong_lookup: user.dong_id})
+        return self.none()
+
+    def for_partner(self, user):
+        """Rows a partner agency's staff may read: none, unless the model opens a narrow door
+        (a referral to their own agency while the client's consent covers it)."""
         return self.none()
 
     def editable_by(self, user):

@@ -106,7 +106,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
 
 class RoleGrantForm(forms.ModelForm):
-    role = forms.ChoiceField(label=_("role"), choices=list(Role.LABELS.items()))
+    role = forms.ChoiceField(label=_("role"), choices=[(r, Role.LABELS[r]) for r in Role.STAFF])
 
     class Meta:
         model = RoleGrant

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
@@ -66,4 +68,66 @@ class NewPasswordRequiredMiddleware:
                 name = None
             if name not in self.ALLOWED:
                 return redirect(reverse("password_change"))
+        return self.get_response(request)
+
+
+def _url_name(request):
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    return match.view_name
+
+
+class SecondFactorMiddleware:
+    """After the password, an account with two-factor sign-in (every partner agency's, and the
+    officers who turned it on) reaches only the code page — or the set-up page while it has no
+    authenticator — until a code is given in this session (casemgmt.core.two_factor)."""
+
+    ALLOWED = {"two_factor_verify", "two_factor_setup", "logout", "set_language"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .two_factor import has_authenticator, requires_second_factor
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and requires_second_factor(user)
+        ):
+            request.second_factor_pending = True
+            if _url_name(request) not in self.ALLOWED:
+                target = "two_factor_verify" if has_authenticator(user) else "two_factor_setup"
+                return redirect_to_login(
+                    request.get_full_path(), reverse(target), redirect_field_name="next"
+                )
+        return self.get_response(request)
+
+
+class PartnerFenceMiddleware:
+    """A partner agency's account reaches its own pages (the ``partner`` namespace) and the
+    account pages, nothing else: every other address answers 404, as if it did not exist. The
+    querysets refuse it too (casemgmt.core.access.for_partner): this is the outer wall."""
+
+    ALLOWED = {
+        "login", "logout", "password_change", "password_change_done", "set_language",
+        "two_factor_verify", "two_factor_setup", "two_factor_manage",
+    }  # fmt: skip
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .access import is_partner
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and is_partner(user):
+            request.is_partner = True
+            name = _url_name(request)
+            if name not in self.ALLOWED and not (name or "").startswith("partner:"):
+                raise Http404
         return self.get_response(request)

@@ -72,6 +72,15 @@ class User(AbstractUser):
         editable=False,
         help_text=_("Set when an administrator resets the password."),
     )
+    two_factor = models.BooleanField(
+        _("two-factor sign-in"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "A code from an authenticator app after the password: always for partner agencies, "
+            "by choice for officers (casemgmt.core.two_factor)."
+        ),
+    )
 
     objects = UserManager()
 
@@ -89,6 +98,7 @@ class User(AbstractUser):
             ("scope_own_dong", _("Can work with the records of their own dong")),
             ("scope_whole_gu", _("Can read the records of every dong of their gu")),
             ("supervise_dong", _("Can supervise the cases of their dong")),
+            ("scope_partner", _("Can answer the referrals to their own partner agency")),
         ]
 
     def __str__(self):

@@ -1,4 +1,4 @@
-"""The four roles, as Django groups with permissions, kept in sync after every migrate.
+"""The roles, as Django groups with permissions, kept in sync after every migrate.
 
 What a role may *see* is decided in casemgmt.core.access from these permissions; this module
 only says which permissions each role carries.
@@ -14,14 +14,20 @@ class Role:
     SUPERVISOR = "supervisor"
     GU_STAFF = "gu_staff"
     SYSADMIN = "sysadmin"
+    #: Staff of a registered provider (외부 협력기관): see resources.partners.
+    PARTNER = "partner"
 
     LABELS = {
         CASE_MANAGER: _("Case manager"),
         SUPERVISOR: _("Welfare team leader · supervisor"),
         GU_STAFF: _("Gu integrated case-management staff"),
         SYSADMIN: _("System administrator"),
+        PARTNER: _("Partner agency staff"),
     }
     ALL = list(LABELS)
+    #: The roles of the public office, granted by the administrator with a reviewer's approval.
+    #: A partner account is opened on its provider's page instead (resources.partners).
+    STAFF = [CASE_MANAGER, SUPERVISOR, GU_STAFF, SYSADMIN]
 
 
 _CLIENT_WORK = [
@@ -87,6 +93,9 @@ ROLE_PERMISSIONS = {
         "axes.view_accessattempt",
         "axes.delete_accessattempt",
     ],
+    # Nothing but the partner's narrow door: the referrals to its own agency while the client's
+    # consent covers it, and the copy of the conferences it attended (casemgmt.core.access).
+    Role.PARTNER: ["core.scope_partner"],
 }
 
 

@@ -80,7 +80,7 @@ DONG_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR)
 def _check_placement(*, role, gu, dong):
     from .exceptions import ApplicationError
 
-    if role not in Role.ALL:
+    if role not in Role.STAFF:
         raise ApplicationError(GRANT_UNKNOWN_ROLE)
     if role in DONG_ROLES and dong is None:
         raise ApplicationError(GRANT_DONG_NEEDED)

@@ -1,9 +1,11 @@
 """Uploaded files, checked the same way on every upload field: the kind of file by its name *and*
 its content, and its size (``settings.UPLOAD_MAX_BYTES``).
 
-The only uploads are Excel imports (the discovery list, the resource registry). Nothing uploaded is
-kept as a file: an import keeps rows, an on-screen signature is a PNG in the database
-(cases.services). MEDIA_URL is not served (casemgmt/urls.py).
+Excel imports (the discovery list, the resource registry) keep rows, not the file; an on-screen
+signature is a PNG in the database (cases.services). The one upload kept as a file is a partner
+agency's document on a referral (a PDF or an image: ``DocumentFileField``), stored through Django's
+storage API under a random name and served only through its referral's door. MEDIA_URL is not
+served (casemgmt/urls.py).
 """
 
 import zipfile
@@ -92,3 +94,57 @@ class XlsxFileField(forms.FileField):
             ),
         )
         super().__init__(**kwargs)
+
+
+# --- documents (a partner agency's PDF or image on a referral) -----------------------------------
+#: The kinds of document kept, by their first bytes: what the file *is*, whatever its name says.
+DOCUMENT_SIGNATURES = (
+    (b"%PDF-", "application/pdf", (".pdf",)),
+    (b"\x89PNG\r\n\x1a\n", "image/png", (".png",)),
+    (b"\xff\xd8\xff", "image/jpeg", (".jpg", ".jpeg")),
+)
+DOCUMENT_EXTENSIONS = tuple(ext for _magic, _type, exts in DOCUMENT_SIGNATURES for ext in exts)
+NOT_A_DOCUMENT = _(
+    "Send a PDF, or a photo or scan as a JPEG or PNG image. Other kinds of file are not kept."
+)
+EMPTY_DOCUMENT = _("The file is empty.")
+
+
+def check_document_content(file):
+    """The content type of an uploaded PDF, PNG or JPEG within the size limit (ValidationError
+    otherwise): its name and its first bytes must agree. Leaves the file at its start."""
+    size = getattr(file, "size", None)
+    if size is None:
+        file.seek(0, 2)
+        size = file.tell()
+    if size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(too_large_message(), code="too_large")
+    if size == 0:
+        raise ValidationError(EMPTY_DOCUMENT, code="empty")
+    name = (getattr(file, "name", "") or "").lower()
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    for magic, content_type, extensions in DOCUMENT_SIGNATURES:
+        if head.startswith(magic) and name.endswith(extensions):
+            return content_type
+    raise ValidationError(NOT_A_DOCUMENT, code="wrong_type")
+
+
+class DocumentFileField(forms.FileField):
+    """A PDF or image up to ``settings.UPLOAD_MAX_BYTES``; ``content_type`` set from its bytes."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.ClearableFileInput(
+                attrs={"accept": ",".join((*DOCUMENT_EXTENSIONS, "application/pdf", "image/*"))}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        file = super().clean(data, initial)
+        if file:
+            file.checked_content_type = check_document_content(file)
+        return file

@@ -38,6 +38,13 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "idle_minutes": settings.SESSION_IDLE_MINUTES}
 
+    def get_default_redirect_url(self):
+        from .two_factor_views import home_url
+
+        if self.next_page:
+            return super().get_default_redirect_url()
+        return home_url(self.request.user)
+
 
 # --- 접속기록 review ---------------------------------------------------------------------------------
 def _require_reviewer(user):

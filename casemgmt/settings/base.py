@@ -33,6 +33,9 @@ THIRD_PARTY_APPS = [
     "axes",
     "simple_history",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 LOCAL_APPS = [
     "casemgmt.core",
@@ -52,6 +55,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "casemgmt.core.middleware.SecondFactorMiddleware",
+    "casemgmt.core.middleware.PartnerFenceMiddleware",
     "casemgmt.core.middleware.NewPasswordRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

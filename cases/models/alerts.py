@@ -13,6 +13,7 @@ class AlertKind(models.TextChoices):
     RECORD = "record", _("Record added by a colleague")
     HANDOVER = "handover", _("Case handed to me")
     SUPERVISION = "supervision", _("Supervision on my case")
+    PARTNER = "partner", _("Partner agency's answer or report")
 
 
 class AlertQuerySet(models.QuerySet):

@@ -670,6 +670,27 @@ class Monitoring(CaseRecord):
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("Optional, e.g. 60 for the CES-D."),
     )
+    # A partner agency's report of the service it delivered (resources.ServiceReport) lands here,
+    # method "through the provider", and waits until the case manager confirms it.
+    reported_by_provider = models.ForeignKey(
+        "resources.Provider",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("reported by the provider"),
+    )
+    confirmed_by = models.ForeignKey(
+        "core.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("monitoring record")
@@ -688,10 +709,24 @@ class Monitoring(CaseRecord):
                 | Q(scale_score__isnull=False, scale_score__lte=F("scale_max")),
                 name="monitoring_score_within_scale_max",
             ),
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True, confirmed_at__isnull=True)
+                | Q(
+                    reported_by_provider__isnull=False,
+                    confirmed_by__isnull=False,
+                    confirmed_at__isnull=False,
+                ),
+                name="monitoring_confirmed_only_provider_reports",
+            ),
         ]
 
     def __str__(self):
         return f"{self.date} {self.get_method_display()}"
+
+    @property
+    def awaiting_confirmation(self):
+        """A partner agency's report the case manager has not confirmed yet."""
+        return self.reported_by_provider_id is not None and self.confirmed_at is None
 
     def clean(self):
         super().clean()

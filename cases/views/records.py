@@ -131,6 +131,26 @@ def monitoring_create(request, case_pk):
     )
 
 
+@require_POST
+def monitoring_confirm(request, case_pk, pk):
+    """The case manager confirms a partner agency's report (a monitoring entry "through the
+    provider"): 404/403 as for any record of the case, then 404 for an entry of another case."""
+    case = load_case(request, case_pk, write=True)
+    monitoring = get_object_or_404(case.monitorings.select_related("reported_by_provider"), pk=pk)
+    monitoring.case = case
+    try:
+        services.confirm_provider_monitoring(monitoring=monitoring, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The report of %(agency)s was confirmed as a monitoring entry.")
+            % {"agency": monitoring.reported_by_provider},
+        )
+    return redirect("cases:case_detail", case_pk=case.pk)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def closure_create(request, case_pk):
     return record_view(

@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("role", choices=Role.ALL)
+        parser.add_argument("role", choices=Role.STAFF)
         parser.add_argument("--gu", required=True, help="the gu's name, e.g. 광진구")
         parser.add_argument("--dong", help="the dong's name, for case managers and team leaders")
         parser.add_argument("--reason", required=True, help="why, e.g. the personnel order")
