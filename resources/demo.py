@@ -313,3 +313,133 @@ def seed_demo_referrals():
             )
         created += 1
     return {"referrals": created}
+
+
+# --- partner agencies' accounts (외부 협력기관) -----------------------------------------------------
+
+# username, name, position, provider: two agencies that serve 능동 get a login each.
+DEMO_PARTNERS = [
+    ("haetsal.partner", "윤햇살", "사례관리팀장", "아차산햇살종합사회복지관"),
+    ("maeum.partner", "서마음", "상담팀장", "마음이음 정신건강상담센터"),
+]
+# For each partner agency, one referral in every state: client of 능동, what is asked, and what the
+# agency has done (status reached, through the agency's own account).
+DEMO_PARTNER_REFERRALS = {
+    "아차산햇살종합사회복지관": [
+        ("문정자", "집안 정리와 곰팡이 제거", "requested"),
+        ("구본철", "병원 동행 봉사자 연결", "accepted"),
+        ("나미숙", "도배·장판 교체", "declined"),
+        ("배영호", "어르신 나들이 프로그램 참여", "in_service"),
+        ("송금례", "전등·수전 수리", "ended"),
+    ],
+    "마음이음 정신건강상담센터": [
+        ("탁은비", "우울 선별검사와 개별 상담", "requested"),
+        ("왕지훈", "알코올 회복 자조모임 연결", "accepted"),
+        ("공선희", "가족 상담 연계", "declined"),
+        ("하동석", "정신건강 사례관리 의뢰", "in_service"),
+        ("엄순임", "부부 갈등 상담", "ended"),
+    ],
+}
+
+
+@transaction.atomic
+def seed_demo_partners(*, password):
+    """Two partner agencies with a login each (opened by the gu staff) and referrals to them in
+    every state — waiting for an answer, accepted, declined with a reason, in service with a
+    report waiting for the case manager's confirmation, ended — each answered through the
+    agency's own account. Idempotent. Returns [(username, name, agency)] to print."""
+    import datetime as dt
+
+    from casemgmt.core.models import Dong as DongModel
+    from cases import services as case_services
+    from cases.demo import EXAMPLES, run_to
+    from cases.models import Client, ConsentMethod, Stage
+
+    from .models import PartnerAccount
+    from .partner_services import answer_referral, open_partner_account, report_service
+
+    gu = ensure_gwangjin(Gu, Dong)
+    staff = User.objects.filter(username="gu.staff").first()
+    officer = User.objects.filter(username="neung.cm").first()
+    supervisor = User.objects.filter(username="neung.sv").first()
+    if staff is None or officer is None or supervisor is None:
+        return []
+    neungdong = DongModel.objects.get(gu=gu, name="능동")
+    today = timezone.localdate()
+    logins = []
+    for username, name, position, provider_name in DEMO_PARTNERS:
+        provider = Provider.objects.filter(gu=gu, name=provider_name).first()
+        if provider is None:
+            continue
+        account = PartnerAccount.objects.filter(user__username=username).first()
+        if account is None:
+            account, _temporary = open_partner_account(
+                provider=provider, by=staff, username=username, name=name,
+                phone=provider.phone, position=position,
+            )  # fmt: skip
+            user = account.user
+            user.set_password(password)
+            user.must_change_password = False  # the demo password is printed; a real one is not
+            user.save(update_fields=["password", "must_change_password"])
+        partner = account.user
+        logins.append((username, name, provider.name))
+        for n, (client_name, service, status) in enumerate(DEMO_PARTNER_REFERRALS[provider_name]):
+            client, created = Client.objects.get_or_create(
+                dong=neungdong,
+                name=client_name,
+                defaults={
+                    "birth_date": dt.date(1946 + 4 * n, 2 + n, 3 + 3 * n),
+                    "sex": "M" if client_name in ("구본철", "배영호", "왕지훈", "하동석") else "F",
+                    "address": f"서울 광진구 능동로 {200 + 7 * n}",
+                    "phone": f"010-{6100 + n:04d}-{2200 + 13 * n:04d}",
+                    "livelihood_status": ["basic", "near_poverty", "general"][n % 3],
+                    "created_by": officer,
+                    "updated_by": officer,
+                },
+            )
+            if not created and client.cases.exists():
+                continue
+            # Registered when the case began (run_to below dates the intake the same way).
+            Client.objects.filter(pk=client.pk).update(
+                created_at=timezone.now() - dt.timedelta(days=20 - 2 * n)
+            )
+            case = run_to(
+                Stage.INTERVENTION, officer=officer, supervisor=supervisor, client=client,
+                example=list(EXAMPLES.values())[n % len(EXAMPLES)], days_ago=20 - 2 * n,
+            )  # fmt: skip
+            item = case.plans.order_by("-number").first().items.filter(by_case_manager=False)
+            item = item.order_by("priority", "id").first()
+            type(item).objects.filter(pk=item.pk).update(
+                service_content=service, resource=None, provider=provider,
+                provider_name=provider.name, person_in_charge=provider.contact_person,
+            )  # fmt: skip
+            item.refresh_from_db()
+            case_services.record_consent(
+                case=case, by=officer, services_consent=True, sharing_consent=True,
+                shared_items=["basic", "family", "progress"], providers=[provider],
+                method=ConsentMethod.SIGNED_PAPER, valid_from=today - dt.timedelta(days=10),
+            )  # fmt: skip
+            referral = services.create_referral(
+                plan_item=item, by=officer, shares_information=True,
+                requested_on=today - dt.timedelta(days=8 - n),
+                note=f"{provider.contact_person} 담당자에게 의뢰서 발송",
+            )  # fmt: skip
+            answered_on = referral.requested_on + dt.timedelta(days=1)
+            if status == "accepted":
+                answer_referral(referral=referral, by=partner, accept=True, on=answered_on)
+            elif status == "declined":
+                answer_referral(
+                    referral=referral, by=partner, accept=False, on=answered_on,
+                    reason="이번 분기 사업 대상 가구가 모두 정해져 다음 분기에 다시 의뢰해 주세요",
+                )  # fmt: skip
+            elif status in ("in_service", "ended"):
+                answer_referral(referral=referral, by=partner, accept=True, on=answered_on)
+                report_service(
+                    referral=referral, by=partner, reported_on=today,
+                    started_on=answered_on + dt.timedelta(days=1),
+                    sessions=2, attendance="all",
+                    client_change="두 번 모두 약속 시간에 나왔고 처음보다 표정이 밝아짐",
+                    ended_on=today if status == "ended" else None,
+                    end_reason="계획한 회기를 모두 마침" if status == "ended" else "",
+                )  # fmt: skip
+    return logins

@@ -83,10 +83,12 @@ def test_a_leader_hands_two_cases_over_and_the_new_officers_dashboard_lists_them
     from casemgmt.core.models import User
 
     page.set_viewport_size({"width": 768, "height": 1024})
+    from cases.demo import DEMO_CASE_CLIENTS
+
     leaving = User.objects.get(username="neung.cm")
-    two = list(Case.objects.filter(primary_manager=leaving, stage="intervention")) + list(
-        Case.objects.filter(primary_manager=leaving, stage="monitoring")
-    )
+    # Her demo cases (not those the partner agencies' demo referrals were opened for).
+    hers = Case.objects.filter(primary_manager=leaving, client__name__in=DEMO_CASE_CLIENTS["능동"])
+    two = list(hers.filter(stage="intervention")) + list(hers.filter(stage="monitoring"))
     assert len(two) == 2
     log_in(page, live_server, "neung.sv")
     page.goto(f"{live_server.url}/cases/rotation/")

@@ -43,10 +43,13 @@ def test_seed_demo_creates_every_role_in_two_dongs_and_the_gu_and_can_run_twice(
     assert roles["guui1.sv"] == (Role.SUPERVISOR, "구의제1동")
     assert roles["gu.staff"] == (Role.GU_STAFF, "광진구")
     assert roles["sysadmin"] == (Role.SYSADMIN, "광진구")
-    assert User.objects.count() == 7
+    assert roles["haetsal.partner"] == (Role.PARTNER, "광진구")
+    assert roles["maeum.partner"] == (Role.PARTNER, "광진구")
+    assert "haetsal.partner" in out
+    assert User.objects.count() == 7 + 2
     from cases.models import Case, Client, Stage
 
-    assert Client.objects.count() == 5 + 22
+    assert Client.objects.count() == 5 + 22 + 10  # 10: the partner agencies' referrals
     for dong in ("능동", "구의제1동"):
         stages = set(Case.objects.filter(dong__name=dong).values_list("stage", flat=True))
         assert stages == set(Stage.values), dong

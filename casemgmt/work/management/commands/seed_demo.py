@@ -103,8 +103,9 @@ class Command(BaseCommand):
         self._seed_resources()
         self._seed_referrals()
         self._seed_meetings(users)
+        partners = self._seed_partners()
         self._settle_alerts()
-        self._print_logins()
+        self._print_logins(partners)
 
     def _settle_alerts(self):
         """The seed's own decisions raise alerts; a fresh demo shows the newest three per officer
@@ -188,12 +189,24 @@ class Command(BaseCommand):
             supervisors={"능동": users["neung.sv"], "구의제1동": users["guui1.sv"]},
         )
 
-    def _print_logins(self):
+    def _seed_partners(self):
+        from resources.demo import seed_demo_partners
+
+        return seed_demo_partners(password=DEMO_PASSWORD)
+
+    def _print_logins(self, partners=()):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for username, name, dong_name, role, _staff in DEMO_USERS:
             self.stdout.write(
                 f"  {username:<10} {name}  {dong_name or '광진구'}  {Role.LABELS[role]}"
             )
+        if partners:
+            self.stdout.write(
+                "Partner agencies (same password; at the first sign-in each sets up an "
+                "authenticator app from the QR code, then signs in with its six-digit codes):"
+            )
+            for username, name, agency in partners:
+                self.stdout.write(f"  {username:<16} {name}  {agency}")
 
 
 def _demo_resident_number(born, sex, index):
