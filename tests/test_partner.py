@@ -209,6 +209,11 @@ def test_declining_needs_a_reason_said_on_the_field_and_keeps_the_answer(
     assert referral.decline_reason == "정원이 찼습니다"
     alert = Alert.objects.get(recipient=user_in_dong, kind=AlertKind.PARTNER)
     assert "정원이 찼습니다" in alert.message
+    # As for a decline the officer records: the referral asks for advocacy or another resource.
+    from resources.selectors import with_advocacy_prompt
+
+    prompted = with_advocacy_prompt(type(referral).objects.filter(pk=referral.pk)).get()
+    assert prompted.needs_advocacy
 
 
 def test_a_report_lands_as_a_monitoring_entry_waiting_for_confirmation(

@@ -6,6 +6,7 @@ import base64
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import totp
 from playwright.sync_api import expect
 
@@ -28,6 +29,16 @@ def fits(page, width):
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+def serious_violations(axe, page):
+    """What axe-core finds serious or critical on the page (tests/test_accessibility_browser.py)."""
+    results = axe.run(page).response
+    return [
+        f"{page.url}: {v['id']}"
+        for v in results["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
 def test_a_demo_partner_answers_and_reports_on_a_phone_and_the_case_manager_confirms(
     browser, live_server, demo
 ):
@@ -46,6 +57,8 @@ def test_a_demo_partner_answers_and_reports_on_a_phone_and_the_case_manager_conf
     expect(page.get_by_role("heading", name="2단계 인증 설정")).to_be_visible()
     expect(page.get_by_role("img", name=re.compile("QR"))).to_be_visible()
     fits(page, 390)
+    axe, problems = Axe(), []
+    problems += serious_violations(axe, page)
     secret = page.locator("#totp-secret").inner_text()
     page.get_by_label("앱에 표시된 코드").fill(app_code(secret))
     page.get_by_role("button", name="확인").click()
@@ -55,6 +68,7 @@ def test_a_demo_partner_answers_and_reports_on_a_phone_and_the_case_manager_conf
     # The agency's referrals, the one waiting for an answer on top.
     expect(page.get_by_role("heading", name="우리 기관에 온 의뢰")).to_be_visible()
     fits(page, 390)
+    problems += serious_violations(axe, page)
     first = page.locator("main ul.list-unstyled li").first
     expect(first).to_contain_text("문정자")
     expect(first).to_contain_text("의뢰됨")
@@ -62,6 +76,7 @@ def test_a_demo_partner_answers_and_reports_on_a_phone_and_the_case_manager_conf
     expect(page.get_by_role("heading", name=re.compile("문정자"))).to_be_visible()
     expect(page.get_by_text("집안 정리와 곰팡이 제거", exact=True)).to_be_visible()
     fits(page, 390)
+    problems += serious_violations(axe, page)
     page.get_by_label("수락합니다").check()
     page.get_by_role("button", name="답변 보내기").click()
     expect(page.get_by_role("status").first).to_contain_text("수락")
@@ -75,6 +90,11 @@ def test_a_demo_partner_answers_and_reports_on_a_phone_and_the_case_manager_conf
     expect(page.get_by_text("확인 대기")).to_be_visible()
     fits(page, 390)
     page.screenshot(path="test-results/partner-referral-390.png", full_page=True)
+    page.get_by_role("link", name="회의록").click()
+    expect(page.get_by_role("heading", name="회의록", level=1)).to_be_visible()
+    fits(page, 390)
+    problems += serious_violations(axe, page)
+    assert not problems, problems
     phone.close()
 
     waiting.refresh_from_db()

@@ -63,7 +63,10 @@ def test_each_demo_partner_agency_has_a_login_and_a_referral_in_every_state(demo
     from cases.models import Monitoring
 
     for agency, rows in DEMO_PARTNER_REFERRALS.items():
-        referrals = Referral.objects.filter(provider__name=agency, shares_information=True)
+        referrals = Referral.objects.filter(
+            provider__name=agency,
+            plan_item__plan__case__client__name__in=[client for client, _i, _s in rows],
+        )
         assert set(referrals.values_list("status", flat=True)) == {s for _c, _i, s in rows}
         partner = get_user_model().objects.get(partner_account__provider__name=agency)
         assert is_partner(partner) and partner.two_factor

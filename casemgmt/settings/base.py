@@ -37,6 +37,8 @@ THIRD_PARTY_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
 ]
+# Two-factor sign-in (casemgmt/core/two_factor.py): the name an authenticator app shows.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="동 사례관리")
 LOCAL_APPS = [
     "casemgmt.core",
     "cases",
@@ -197,8 +199,9 @@ PERMISSIONS_POLICY = {
     "serial": [],
     "display-capture": [],
 }
-# Uploads: an Excel import is refused above this size (casemgmt/core/uploads.py). Nothing uploaded
-# is kept as a file and MEDIA_URL is not served: imports keep rows, signatures live in the database.
+# Uploads: an Excel import or a partner agency's document is refused above this size
+# (casemgmt/core/uploads.py). Imports keep rows and signatures live in the database; the one file
+# kept is a partner's document on a referral (STORAGES["default"]). MEDIA_URL is never served.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 # The gu-wide duplicate check (중복 확인) tells another dong that a person is a client: an officer
 # may run it this many times an hour (registrations included); every check is recorded.
