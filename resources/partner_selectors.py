@@ -45,13 +45,7 @@ def partner_referrals(*, user, filters=None):
 def consented_items(*, referral, on=None):
     """The kinds of information (SharedItem) the client's active consents let this referral's
     agency read today: empty when none covers it."""
-    on = on or timezone.localdate()
-    case = referral.plan_item.plan.case
-    allowed = set()
-    for consent in case.consents.filter(providers=referral.provider_id, sharing_consent=True):
-        if consent.is_active(on):
-            allowed.update(consent.shared_items)
-    return allowed
+    return consented_items_for(referrals=[referral], on=on)[referral.pk]
 
 
 def consented_items_for(*, referrals, on=None):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casemgmt.core.access import SCOPE_OWN_DONG, SCOPE_WHOLE_GU, is_partner, record_access
 from casemgmt.core.exceptions import ApplicationError
+from casemgmt.core.korean import korean_date
 from casemgmt.core.models import AccessAction, User
 from casemgmt.core.roles import Role
 from casemgmt.core.services import assign_role
@@ -202,7 +203,7 @@ def _findings(report):
         lines.append(
             str(
                 _("Service ended on %(date)s: %(reason)s")
-                % {"date": report.ended_on, "reason": report.end_reason.strip()}
+                % {"date": korean_date(report.ended_on), "reason": report.end_reason.strip()}
             )
         )
     return "\n".join(lines)
